@@ -1,0 +1,40 @@
+"""Plain types and vocabularies of cartotech (no I/O)."""
+
+from cartotech.domain.dates import is_partial_date, parse_partial_date
+from cartotech.domain.records import (
+    ActorRecord,
+    AwardRecord,
+    DirectoryBundle,
+    FactRecord,
+    PersonRoleRecord,
+    RelationRecord,
+    SourceRecord,
+)
+from cartotech.domain.vocabulary import (
+    ACTOR_TYPE_LABELS,
+    DEFAULT_UNITS,
+    ActorType,
+    FactKind,
+    Predicate,
+    SourceKind,
+    Unit,
+)
+
+__all__ = [
+    "ACTOR_TYPE_LABELS",
+    "DEFAULT_UNITS",
+    "ActorRecord",
+    "ActorType",
+    "AwardRecord",
+    "DirectoryBundle",
+    "FactKind",
+    "FactRecord",
+    "PersonRoleRecord",
+    "Predicate",
+    "RelationRecord",
+    "SourceKind",
+    "SourceRecord",
+    "Unit",
+    "is_partial_date",
+    "parse_partial_date",
+]

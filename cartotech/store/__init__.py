@@ -1,0 +1,47 @@
+"""The store: schema, migrations, repositories, search. The only place SQL lives.
+
+Write inside ``with unit_of_work(engine) as conn:``; the functions here take
+that connection and never commit.
+"""
+
+from cartotech.store.actors import actor_id_by_key, get_actor, upsert_actor
+from cartotech.store.directory import ImportReport, import_directory
+from cartotech.store.engine import create_store_engine, is_migrated, migrate, unit_of_work
+from cartotech.store.facts import add_award, add_fact, add_person_role, add_relation
+from cartotech.store.search import FACETS, SORTS, ActorQuery, SearchResult, search_actors
+from cartotech.store.sources import ensure_source, get_source
+from cartotech.store.territories import (
+    actor_counts_by_type,
+    count_actors_by,
+    load_territories,
+    territory_awards,
+    territory_facts,
+)
+
+__all__ = [
+    "FACETS",
+    "SORTS",
+    "ActorQuery",
+    "ImportReport",
+    "SearchResult",
+    "actor_counts_by_type",
+    "actor_id_by_key",
+    "add_award",
+    "add_fact",
+    "add_person_role",
+    "add_relation",
+    "count_actors_by",
+    "create_store_engine",
+    "ensure_source",
+    "get_actor",
+    "get_source",
+    "import_directory",
+    "is_migrated",
+    "load_territories",
+    "migrate",
+    "search_actors",
+    "territory_awards",
+    "territory_facts",
+    "unit_of_work",
+    "upsert_actor",
+]

@@ -1,0 +1,270 @@
+"""Actors: upsert by key, read one with everything known about it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, or_, select, update
+
+from cartotech.domain import ActorRecord
+from cartotech.errors import NotFound
+from cartotech.geo import Referential
+from cartotech.normalize import name_tokens, normalize_name
+from cartotech.store._sql import insert_ignoring_duplicates
+from cartotech.store.placement import place_on_territory
+from cartotech.store.schema import (
+    actor_aliases,
+    actor_people,
+    actor_sectors,
+    actors,
+    awards,
+    facts,
+    people,
+    relations,
+    search_terms,
+    sources,
+)
+
+__all__ = [
+    "actor_values",
+    "upsert_actor",
+    "get_actor",
+    "actor_id_by_key",
+    "actor_ids_by_key",
+    "add_search_terms",
+]
+
+MIN_TERM_LENGTH = 3
+
+
+def search_text_of(record: ActorRecord, place_names: tuple[str, ...]) -> str:
+    """The folded text search matches against: names, description, sectors, places."""
+    parts = [
+        record.name,
+        *record.aliases,
+        record.description_fr or "",
+        record.description_en or "",
+        *(sector.replace("_", " ") for sector in record.sectors),
+        *place_names,
+        record.place_label or "",
+    ]
+    return " ".join(normalize_name(part) for part in parts if part).strip()
+
+
+def actor_values(record: ActorRecord, source_id: int, referential: Referential) -> dict[str, Any]:
+    """The ``actors`` row for ``record`` (without id and timestamps)."""
+    placement = place_on_territory(record.territory_id, referential)
+    return {
+        "key": record.key,
+        "name": record.name,
+        "name_norm": normalize_name(record.name),
+        "type": record.type.value,
+        "website": record.website,
+        "description_fr": record.description_fr,
+        "description_en": record.description_en,
+        "territory_id": record.territory_id,
+        "place_label": record.place_label,
+        "commune_code": placement.commune_code,
+        "epci_code": placement.epci_code,
+        "departement_code": placement.departement_code,
+        "region_code": placement.region_code,
+        "lat": record.lat if record.lat is not None else placement.lat,
+        "lon": record.lon if record.lon is not None else placement.lon,
+        "search_text": search_text_of(record, placement.place_names),
+        "source_id": source_id,
+    }
+
+
+def search_terms_of(names: list[str]) -> set[str]:
+    return {t for name in names for t in name_tokens(name) if len(t) >= MIN_TERM_LENGTH}
+
+
+def add_search_terms(conn: Connection, terms: set[str]) -> None:
+    insert_ignoring_duplicates(conn, search_terms, [{"term": t} for t in sorted(terms)])
+
+
+def _sync_aliases(conn: Connection, actor_id: int, aliases: tuple[str, ...]) -> bool:
+    wanted = {alias: normalize_name(alias) for alias in aliases}
+    current = set(
+        conn.execute(
+            select(actor_aliases.c.alias).where(actor_aliases.c.actor_id == actor_id)
+        ).scalars()
+    )
+    if current == set(wanted):
+        return False
+    conn.execute(delete(actor_aliases).where(actor_aliases.c.actor_id == actor_id))
+    if wanted:
+        conn.execute(
+            actor_aliases.insert(),
+            [{"actor_id": actor_id, "alias": a, "alias_norm": n} for a, n in wanted.items()],
+        )
+    return True
+
+
+def _sync_sectors(conn: Connection, actor_id: int, sectors: tuple[str, ...]) -> bool:
+    current = set(
+        conn.execute(
+            select(actor_sectors.c.sector).where(actor_sectors.c.actor_id == actor_id)
+        ).scalars()
+    )
+    if current == set(sectors):
+        return False
+    conn.execute(delete(actor_sectors).where(actor_sectors.c.actor_id == actor_id))
+    if sectors:
+        conn.execute(
+            actor_sectors.insert(), [{"actor_id": actor_id, "sector": s} for s in set(sectors)]
+        )
+    return True
+
+
+def upsert_actor(
+    conn: Connection, record: ActorRecord, source_id: int, referential: Referential
+) -> tuple[int, str]:
+    """Create the actor or bring it up to date; ``created``, ``updated`` or ``unchanged``."""
+    values = actor_values(record, source_id, referential)
+    existing = conn.execute(select(actors).where(actors.c.key == record.key)).mappings().first()
+    if existing is None:
+        actor_id = int(conn.execute(actors.insert().values(**values)).inserted_primary_key[0])
+        outcome = "created"
+    else:
+        actor_id = int(existing["id"])
+        changed = {k: v for k, v in values.items() if existing[k] != v}
+        if changed:
+            conn.execute(
+                update(actors)
+                .where(actors.c.id == actor_id)
+                .values(**changed, updated_at=func.now())
+            )
+        outcome = "updated" if changed else "unchanged"
+    aliases_changed = _sync_aliases(conn, actor_id, record.aliases)
+    sectors_changed = _sync_sectors(conn, actor_id, record.sectors)
+    if outcome == "unchanged" and (aliases_changed or sectors_changed):
+        conn.execute(update(actors).where(actors.c.id == actor_id).values(updated_at=func.now()))
+        outcome = "updated"
+    add_search_terms(conn, search_terms_of([record.name, *record.aliases]))
+    return actor_id, outcome
+
+
+def actor_id_by_key(conn: Connection, key: str) -> int | None:
+    return conn.execute(select(actors.c.id).where(actors.c.key == key)).scalar_one_or_none()
+
+
+def actor_ids_by_key(conn: Connection, keys: set[str]) -> dict[str, int]:
+    if not keys:
+        return {}
+    rows = conn.execute(select(actors.c.key, actors.c.id).where(actors.c.key.in_(sorted(keys))))
+    return dict(rows)
+
+
+def _source_columns() -> list[Any]:
+    return [
+        sources.c.key.label("source_key"),
+        sources.c.kind.label("source_kind"),
+        sources.c.title.label("source_title"),
+        sources.c.file_name.label("source_file_name"),
+        sources.c.url.label("source_url"),
+        sources.c.published_on.label("source_published_on"),
+        sources.c.submitter.label("source_submitter"),
+    ]
+
+
+def _with_source(row: Any) -> dict[str, Any]:
+    """Fold the ``source_*`` columns of a row into a nested ``source`` dict."""
+    data = dict(row)
+    source = {k[len("source_") :]: data.pop(k) for k in list(data) if k.startswith("source_")}
+    data["source"] = source
+    return data
+
+
+def get_actor(conn: Connection, actor_id: int) -> dict[str, Any]:
+    """The actor with aliases, sectors, facts, relations both ways, people and awards.
+
+    Facts are ordered so that, for each kind, the most recent value comes first:
+    conflicting values are all kept, side by side.
+    """
+    row = (
+        conn.execute(
+            select(actors, *_source_columns())
+            .join(sources, sources.c.id == actors.c.source_id)
+            .where(actors.c.id == actor_id)
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"no actor with id {actor_id}")
+    actor = _with_source(row)
+    actor.pop("search_text", None)
+    actor["aliases"] = sorted(
+        conn.execute(
+            select(actor_aliases.c.alias).where(actor_aliases.c.actor_id == actor_id)
+        ).scalars()
+    )
+    actor["sectors"] = sorted(
+        conn.execute(
+            select(actor_sectors.c.sector).where(actor_sectors.c.actor_id == actor_id)
+        ).scalars()
+    )
+    fact_rows = conn.execute(
+        select(facts, *_source_columns())
+        .join(sources, sources.c.id == facts.c.source_id)
+        .where(facts.c.actor_id == actor_id)
+        .order_by(facts.c.kind, facts.c.as_of.desc(), facts.c.id)
+    ).mappings()
+    actor["facts"] = [_with_source(r) for r in fact_rows]
+    actor["relations"] = _relations_of(conn, actor_id)
+    actor["people"] = [
+        _with_source(r)
+        for r in conn.execute(
+            select(people.c.name, actor_people.c.role, *_source_columns())
+            .join(people, people.c.id == actor_people.c.person_id)
+            .join(sources, sources.c.id == actor_people.c.source_id)
+            .where(actor_people.c.actor_id == actor_id)
+            .order_by(people.c.name_norm)
+        ).mappings()
+    ]
+    actor["awards"] = [
+        _with_source(r)
+        for r in conn.execute(
+            select(
+                awards.c.name,
+                awards.c.territory_id,
+                awards.c.awarded_on,
+                awards.c.valid_until,
+                actors.c.id.label("programme_id"),
+                actors.c.name.label("programme_name"),
+                *_source_columns(),
+            )
+            .join(actors, actors.c.id == awards.c.programme_id)
+            .join(sources, sources.c.id == awards.c.source_id)
+            .where(or_(awards.c.actor_id == actor_id, awards.c.programme_id == actor_id))
+            .order_by(awards.c.awarded_on.desc(), awards.c.name)
+        ).mappings()
+    ]
+    return actor
+
+
+def _relations_of(conn: Connection, actor_id: int) -> list[dict[str, Any]]:
+    """Relations where the actor is subject ("outgoing") or object ("incoming")."""
+    result = []
+    for direction, own, other in (
+        ("outgoing", relations.c.subject_id, relations.c.object_id),
+        ("incoming", relations.c.object_id, relations.c.subject_id),
+    ):
+        rows = conn.execute(
+            select(
+                relations.c.predicate,
+                relations.c.start_on,
+                relations.c.end_on,
+                actors.c.id.label("actor_id"),
+                actors.c.name.label("actor_name"),
+                actors.c.type.label("actor_type"),
+                *_source_columns(),
+            )
+            .join(actors, actors.c.id == other)
+            .join(sources, sources.c.id == relations.c.source_id)
+            .where(own == actor_id)
+            .order_by(relations.c.predicate, actors.c.name_norm)
+        ).mappings()
+        result.extend({"direction": direction, **_with_source(r)} for r in rows)
+    return result

@@ -1,0 +1,37 @@
+"""The web application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from cartotech import __version__
+from cartotech.settings import Settings, get_settings
+from cartotech.store import create_store_engine
+from cartotech.web.errors import install_error_handlers
+from cartotech.web.routes import actors, territories
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A cartotech app serving the store of ``settings.database_url``."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="cartotech",
+        version=__version__,
+        description="Sourced directory of regional tech ecosystems: actors, territories, facts.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = create_store_engine(settings.database_url)
+    install_error_handlers(app)
+    app.include_router(actors.router)
+    app.include_router(territories.router)
+
+    @app.get("/api/v1/health", tags=["meta"], summary="Liveness check")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app

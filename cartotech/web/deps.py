@@ -1,0 +1,70 @@
+"""Request dependencies: a read connection, the referential, list parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from sqlalchemy import Connection, Engine
+
+from cartotech.geo import Referential, get_referential
+from cartotech.settings import Settings
+from cartotech.store import SORTS, ActorQuery
+
+__all__ = ["get_connection", "get_engine", "referential", "actor_query", "ConnectionDep"]
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_connection(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        yield conn
+
+
+def referential() -> Referential:
+    return get_referential()
+
+
+ConnectionDep = Annotated[Connection, Depends(get_connection)]
+ReferentialDep = Annotated[Referential, Depends(referential)]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def actor_query(
+    settings: SettingsDep,
+    q: Annotated[str, Query(max_length=200, description="Words to search (typos tolerated)")] = "",
+    type: Annotated[list[str], Query(description="Actor types (repeatable)")] = [],  # noqa: B006
+    sector: Annotated[list[str], Query(description="Sectors (repeatable)")] = [],  # noqa: B006
+    region: Annotated[list[str], Query(description="Région codes, e.g. 93")] = [],  # noqa: B006
+    departement: Annotated[list[str], Query(description="Département codes")] = [],  # noqa: B006
+    epci: Annotated[list[str], Query(description="EPCI SIREN codes")] = [],  # noqa: B006
+    territory: Annotated[str | None, Query(description="Any territory id")] = None,
+    sort: Annotated[str, Query(pattern="^(" + "|".join(SORTS) + ")$")] = "relevance",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int | None, Query(ge=1)] = None,
+) -> ActorQuery:
+    size = min(per_page or settings.page_size, settings.max_page_size)
+    return ActorQuery(
+        text=q,
+        types=tuple(type),
+        sectors=tuple(sector),
+        regions=tuple(region),
+        departements=tuple(departement),
+        epcis=tuple(epci),
+        territory_id=territory,
+        sort=sort,
+        limit=size,
+        offset=(page - 1) * size,
+    )
+
+
+ActorQueryDep = Annotated[ActorQuery, Depends(actor_query)]

@@ -1,0 +1,53 @@
+"""``/api/v1/territories``: find places, one territory with its chain and counts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from cartotech.store import actor_counts_by_type, search_actors, territory_awards, territory_facts
+from cartotech.web.deps import ActorQueryDep, ConnectionDep, ReferentialDep
+from cartotech.web.serialize import search_page, territory_public
+
+router = APIRouter(prefix="/api/v1", tags=["territories"])
+
+
+@router.get("/territories", summary="Find territories by name, postal code or code")
+def find_territories(
+    referential: ReferentialDep,
+    q: Annotated[str, Query(min_length=1, max_length=200)],
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> dict[str, Any]:
+    candidates = referential.find_places(q, limit=limit)
+    return {
+        "items": [
+            {**territory_public(c.territory), "label": c.label, "score": c.score}
+            for c in candidates
+        ]
+    }
+
+
+@router.get("/territories/{territory_id}", summary="A territory: chain, children, actor counts")
+def read_territory(
+    conn: ConnectionDep, referential: ReferentialDep, territory_id: str
+) -> dict[str, Any]:
+    territory = referential.get(territory_id)
+    return {
+        **territory_public(territory),
+        "chain": [territory_public(t) for t in referential.chain(territory_id)[1:]],
+        "children": [territory_public(t) for t in referential.children(territory_id)],
+        "actor_counts": actor_counts_by_type(conn, territory, referential),
+        "facts": territory_facts(conn, territory_id),
+        "awards": territory_awards(conn, territory_id),
+    }
+
+
+@router.get("/territories/{territory_id}/actors", summary="The actors of a territory")
+def territory_actors(
+    conn: ConnectionDep, referential: ReferentialDep, territory_id: str, query: ActorQueryDep
+) -> dict[str, Any]:
+    referential.get(territory_id)
+    scoped = replace(query, territory_id=territory_id)
+    return search_page(search_actors(conn, scoped, referential), scoped, referential)
