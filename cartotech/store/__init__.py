@@ -5,6 +5,7 @@ that connection and never commit.
 """
 
 from cartotech.store.actors import actor_id_by_key, get_actor, upsert_actor
+from cartotech.store.bulk import bulk_insert_actors
 from cartotech.store.directory import ImportReport, import_directory
 from cartotech.store.engine import create_store_engine, is_migrated, migrate, unit_of_work
 from cartotech.store.facts import add_award, add_fact, add_person_role, add_relation
@@ -30,6 +31,7 @@ __all__ = [
     "add_fact",
     "add_person_role",
     "add_relation",
+    "bulk_insert_actors",
     "count_actors_by",
     "create_store_engine",
     "ensure_source",
