@@ -28,7 +28,7 @@ LEVELS: Final = ("commune", "epci", "departement", "region", "group")
 _CODE_PATTERNS: Final = {
     "commune": re.compile(r"(?:\d{5}|2[AB]\d{3})"),
     "epci": re.compile(r"\d{9}"),
-    "departement": re.compile(r"(?:0[1-9]|[1-8]\d|9[0-5]|2[AB]|97[1-6])"),
+    "departement": re.compile(r"(?:0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-6])"),
     "region": re.compile(r"\d{2}"),
     "group": re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*"),
 }
