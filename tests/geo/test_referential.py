@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cartotech.errors import InputError, InvalidTerritoryId, NotFound
-from cartotech.geo import Referential
+from cartotech.geo import Referential, Territory
 
 LILLE = "fr:commune:59350"
 MEL = "fr:epci:200093201"  # Métropole Européenne de Lille
@@ -14,7 +14,7 @@ PARIS_15 = "fr:commune:75115"
 SOPHIA = "group:sophia-antipolis"
 
 
-def ids(territories: list) -> list[str]:
+def ids(territories: list[Territory]) -> list[str]:
     return [t.id for t in territories]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cartotech.errors import InputError
-from cartotech.geo import Referential, find_places
+from cartotech.geo import PlaceCandidate, Referential, find_places
 
 SAINT_ETIENNE = "fr:commune:42218"
 
@@ -16,7 +16,7 @@ def first_id(query: str, **kwargs: object) -> str:
     return results[0].territory.id
 
 
-def position(results: list, territory_id: str) -> int:
+def position(results: list[PlaceCandidate], territory_id: str) -> int:
     return [c.territory.id for c in results].index(territory_id)
 
 
@@ -48,7 +48,7 @@ def test_homonyms_by_population_and_labelled() -> None:
     results = find_places("Saint-Denis", levels=["commune"])
     homonyms = [c for c in results if c.territory.name == "Saint-Denis"]
     assert len(homonyms) == 4
-    populations = [c.territory.population for c in homonyms]
+    populations = [c.territory.population or 0 for c in homonyms]
     assert populations == sorted(populations, reverse=True)
     assert position(results, "fr:commune:93066") < position(results, "fr:commune:11339")
     assert position(results, "fr:commune:93066") < position(results, "fr:commune:30247")
