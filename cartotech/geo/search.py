@@ -70,8 +70,8 @@ def search_key(text: str) -> str:
             ordinal = True
     if ordinal:
         tokens = [t for t in tokens if t not in _ARRONDISSEMENT_WORDS]
-        if len(tokens) >= 2 and _ORDINAL.fullmatch(tokens[0]):
-            rest = tokens[1:]
+        rest = tokens[1:]
+        if rest and _ORDINAL.fullmatch(tokens[0]) and not any(map(_ORDINAL.fullmatch, rest)):
             if len(rest) >= 2 and rest[0] in ("de", "d"):
                 rest = rest[1:]
             tokens = [*rest, tokens[0]]
@@ -88,6 +88,12 @@ def _without_article(key: str) -> str | None:
 def _population_factor(territory: Territory) -> float:
     """0..1, about 1 for two million inhabitants."""
     return min(math.log10((territory.population or 0) + 1) / 6.3, 1.0)
+
+
+def _partial_score(base: float, coverage: float, territory: Territory, exact: float) -> float:
+    """A prefix or words match: up to ``base`` + 10, more for a larger share of the name and a
+    larger population; one point less when the name matched is an alias (Mans for Le Mans)."""
+    return base + 5.0 * coverage + 5.0 * _population_factor(territory) - (_EXACT - exact)
 
 
 def place_label(territory: Territory, departement_name: str | None) -> str:
@@ -215,8 +221,8 @@ class PlaceIndex:
             if name_key == key:
                 continue
             coverage = len(key) / len(name_key)
-            for territory, _score, text in self._names[name_key]:
-                add(territory, 80.0 + 5.0 * coverage + 5.0 * _population_factor(territory), text)
+            for territory, exact_score, text in self._names[name_key]:
+                add(territory, _partial_score(80.0, coverage, territory, exact_score), text)
 
     def _words(self, key: str, add: _Add) -> None:
         words = key.split(" ")
@@ -243,9 +249,9 @@ class PlaceIndex:
         for name_key in keys:
             if name_key == key or name_key.startswith(key):
                 continue  # already an exact or prefix match
-            coverage = len(key) / len(name_key)
-            for territory, _score, text in self._names[name_key]:
-                add(territory, 70.0 + 5.0 * coverage + 5.0 * _population_factor(territory), text)
+            coverage = min(len(key) / len(name_key), 1.0)
+            for territory, exact_score, text in self._names[name_key]:
+                add(territory, _partial_score(70.0, coverage, territory, exact_score), text)
 
     def _fuzzy(self, key: str, limit: int, wanted: frozenset[str] | None, add: _Add) -> None:
         choices = self._choices(wanted)

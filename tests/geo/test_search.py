@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cartotech.errors import InputError
-from cartotech.geo import PlaceCandidate, Referential, find_places
+from cartotech.geo import PlaceCandidate, Referential, find_places, search_key
 
 SAINT_ETIENNE = "fr:commune:42218"
 
@@ -168,3 +170,24 @@ def test_first_result_does_not_depend_on_limit(referential: Referential) -> None
 
 def test_very_long_query_is_cut_not_slow() -> None:
     assert isinstance(find_places("saint " * 10_000), list)
+
+
+@given(st.text(max_size=40))
+def test_search_key_is_idempotent(text: str) -> None:
+    key = search_key(text)
+    assert search_key(key) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("Saint-Étienne", "saint etienne"),
+        ("St Etienne", "saint etienne"),
+        ("Marseille 1er Arrondissement", "marseille 1e"),
+        ("15ème arrondissement de Paris", "paris 15e"),
+        ("Paris 15", "paris 15e"),
+        ("CC des 7 Vallées", "cc des 7e vallees"),
+    ],
+)
+def test_search_key(text: str, key: str) -> None:
+    assert search_key(text) == key
