@@ -29,7 +29,6 @@ territories_app = typer.Typer(help="Look up the territory referential.", no_args
 app.add_typer(territories_app, name="territories")
 
 console = Console()
-errors = Console(stderr=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 DbOption = Annotated[
@@ -56,7 +55,7 @@ def reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except CartotechError as exc:
-            errors.print(f"[bold red]Error:[/] {exc.message}", markup=True, highlight=False)
+            typer.echo(f"Error: {exc.message}", err=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]

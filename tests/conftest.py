@@ -2,7 +2,8 @@
 
 ``store_url`` is parametrised over SQLite and PostgreSQL: every test that
 uses it (directly or through ``engine``) runs on both. Each test gets its own
-fresh, migrated database: a copy of a template made once per session.
+fresh database as `cartotech init` leaves it (schema and territories): a
+copy of a template made once per session.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from cartotech.store import create_store_engine, migrate
+from cartotech.operations import init_database
+from cartotech.store import create_store_engine
 from tests.pgcluster import PostgresCluster
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -31,7 +33,7 @@ def pg_cluster() -> Iterator[PostgresCluster]:
         conn.execute(text("CREATE DATABASE cartotech_template"))
     template.dispose()
     engine = create_store_engine(f"{cluster.url}/cartotech_template")
-    migrate(engine)
+    init_database(engine)
     engine.dispose()
     yield cluster
     cluster.stop()
@@ -41,7 +43,7 @@ def pg_cluster() -> Iterator[PostgresCluster]:
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
     engine = create_store_engine(f"sqlite:///{path}")
-    migrate(engine)
+    init_database(engine)
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     engine.dispose()

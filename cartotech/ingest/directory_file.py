@@ -376,7 +376,10 @@ def parse_directory_text(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{name}, line {mark.line + 1}" if mark else name
-        raise MalformedFile(f"{where}: invalid YAML: {exc.problem or exc}") from None
+        context = ""
+        if exc.context and exc.context_mark:
+            context = f" ({exc.context} started at line {exc.context_mark.line + 1})"
+        raise MalformedFile(f"{where}: invalid YAML: {exc.problem or exc}{context}") from None
     except yaml.YAMLError as exc:
         raise MalformedFile(f"{name}: invalid YAML: {exc}") from None
     return _validate(name, data, lines, referential, known)
@@ -398,7 +401,7 @@ def _csv_to_document(text: str, name: str) -> tuple[dict[str, Any], dict[Path_, 
         rows = list(csv.DictReader(io.StringIO(text, newline="")))
     except csv.Error as exc:
         raise MalformedFile(f"{name}: invalid CSV: {exc}") from None
-    header = list(rows[0].keys()) if rows else next(csv.reader(io.StringIO(text)), [])
+    header = next(csv.reader(io.StringIO(text, newline="")), [])
     missing = [c for c in CSV_REQUIRED if c not in header]
     unknown = [c for c in header if c not in CSV_COLUMNS]
     if missing or unknown:

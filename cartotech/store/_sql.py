@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
+MAX_PARAMETERS = 30_000
+
 
 def fingerprint(*parts: object) -> str:
     """A stable content hash: the identity of a fact, relation, role or award."""
@@ -24,9 +26,24 @@ def insert_ignoring_duplicates(
     rows = list(rows)
     if not rows:
         return 0
-    if conn.dialect.name == "postgresql":
-        statement: Any = postgresql.insert(table).on_conflict_do_nothing()
-    else:
-        statement = sqlite.insert(table).on_conflict_do_nothing()
-    result = conn.execute(statement, rows)
-    return max(result.rowcount, 0)
+    dialect: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
+    # One multi-row VALUES statement per chunk, counting the rows RETURNING
+    # gives back (drivers do not agree on rowcount here); chunks stay under
+    # SQLite's limit on bound parameters.
+    per_chunk = max(1, MAX_PARAMETERS // max(1, len(rows[0])))
+    inserted = 0
+    for start in range(0, len(rows), per_chunk):
+        chunk = rows[start : start + per_chunk]
+        statement = (
+            dialect.insert(table)
+            .values(chunk)
+            .on_conflict_do_nothing()
+            .returning(*table.primary_key.columns)
+        )
+        inserted += len(conn.execute(statement).all())
+    return inserted
+
+
+def insert_returning_id(conn: Connection, table: Table, values: Mapping[str, Any]) -> int:
+    """Insert one row and return its integer primary key."""
+    return int(conn.execute(table.insert().values(**values).returning(table.c.id)).scalar_one())

@@ -10,7 +10,7 @@ from cartotech.domain import ActorRecord
 from cartotech.errors import NotFound
 from cartotech.geo import Referential
 from cartotech.normalize import name_tokens, normalize_name
-from cartotech.store._sql import insert_ignoring_duplicates
+from cartotech.store._sql import insert_ignoring_duplicates, insert_returning_id
 from cartotech.store.placement import place_on_territory
 from cartotech.store.schema import (
     actor_aliases,
@@ -124,7 +124,7 @@ def upsert_actor(
     values = actor_values(record, source_id, referential)
     existing = conn.execute(select(actors).where(actors.c.key == record.key)).mappings().first()
     if existing is None:
-        actor_id = int(conn.execute(actors.insert().values(**values)).inserted_primary_key[0])
+        actor_id = insert_returning_id(conn, actors, values)
         outcome = "created"
     else:
         actor_id = int(existing["id"])
@@ -246,7 +246,7 @@ def get_actor(conn: Connection, actor_id: int) -> dict[str, Any]:
 
 def _relations_of(conn: Connection, actor_id: int) -> list[dict[str, Any]]:
     """Relations where the actor is subject ("outgoing") or object ("incoming")."""
-    result = []
+    result: list[dict[str, Any]] = []
     for direction, own, other in (
         ("outgoing", relations.c.subject_id, relations.c.object_id),
         ("incoming", relations.c.object_id, relations.c.subject_id),

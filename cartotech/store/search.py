@@ -29,8 +29,11 @@ from rapidfuzz.distance import Levenshtein
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Integer,
     and_,
+    bindparam,
     case,
+    column,
     exists,
     func,
     or_,
@@ -87,10 +90,10 @@ def _word_condition(conn: Connection, alternatives: Sequence[str]) -> ColumnElem
     """Actors whose search text contains one of ``alternatives`` (folded words)."""
     if conn.dialect.name == "sqlite":
         match = " OR ".join(f'"{word}"' for word in alternatives)
-        fts = text("SELECT rowid FROM actor_fts WHERE actor_fts MATCH :match").bindparams(
-            match=match
-        )
-        return actors.c.id.in_(fts.columns())
+        fts = text("SELECT rowid FROM actor_fts WHERE actor_fts MATCH :match")
+        # A unique parameter: several of these subqueries go into one statement.
+        fts = fts.bindparams(bindparam("match", match, unique=True))
+        return actors.c.id.in_(fts.columns(column("rowid", Integer)))
     return or_(*(actors.c.search_text.contains(word, autoescape=True) for word in alternatives))
 
 

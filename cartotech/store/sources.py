@@ -9,6 +9,7 @@ from sqlalchemy import Connection, func, select, update
 
 from cartotech.domain import SourceRecord
 from cartotech.errors import NotFound
+from cartotech.store._sql import insert_returning_id
 from cartotech.store.schema import sources
 
 __all__ = ["ensure_source", "source_id_by_key", "get_source"]
@@ -28,8 +29,7 @@ def ensure_source(conn: Connection, record: SourceRecord) -> tuple[int, str]:
     values = _source_values(record)
     existing = conn.execute(select(sources).where(sources.c.key == record.key)).mappings().first()
     if existing is None:
-        new_id = conn.execute(sources.insert().values(**values)).inserted_primary_key[0]
-        return int(new_id), "created"
+        return insert_returning_id(conn, sources, values), "created"
     changed = {k: v for k, v in values.items() if existing[k] != v}
     if not changed:
         return int(existing["id"]), "unchanged"

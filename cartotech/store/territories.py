@@ -83,7 +83,7 @@ def actor_counts_by_type(
         .group_by(actors.c.type)
         .order_by(actors.c.type)
     )
-    return dict(rows)
+    return {actor_type: int(count) for actor_type, count in rows.all()}
 
 
 def count_actors_by(conn: Connection, level: str) -> list[tuple[str, int]]:

@@ -36,7 +36,9 @@ def test_init_import_export(tmp_path: Path) -> None:
     report = json.loads(again.stdout)
     assert all(c["created"] == 0 and c["updated"] == 0 for c in report.values())
     out = tmp_path / "actors.geojson"
-    exported = runner.invoke(app, ["export", "geojson", "--db", db, "--type", "incubator", "-o", str(out)])
+    exported = runner.invoke(
+        app, ["export", "geojson", "--db", db, "--type", "incubator", "-o", str(out)]
+    )
     assert exported.exit_code == 0, exported.output
     assert json.loads(out.read_text())["features"]
 

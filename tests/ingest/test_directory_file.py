@@ -22,7 +22,8 @@ def test_a_valid_file_gives_records() -> None:
         HEADER
         + "  - key: acme\n    name: Acme\n    type: startup\n    source: s1\n"
         + "    territory: fr:commune:59350\n    aliases: [ACME]\n"
-        + "    facts:\n      - {kind: employees, value: 12, unit: count, as_of: '2019', source: s1}\n"
+        + "    facts:\n"
+        + "      - {kind: employees, value: 12, unit: count, as_of: '2019', source: s1}\n"
     )
     assert bundle.actors[0].aliases == ("ACME",)
     assert bundle.facts[0].actor_key == "acme"
@@ -61,7 +62,9 @@ def test_invalid_content_is_reported_with_line_and_field(body: str, message: str
 
 
 def test_yaml_syntax_error_names_the_line() -> None:
-    with pytest.raises(MalformedFile, match=r"dir.yaml, line 3: invalid YAML"):
+    with pytest.raises(
+        MalformedFile, match=r"dir.yaml, line 4: invalid YAML: .*flow sequence started at line 3"
+    ):
         _load("version: 1\nactors:\n  - {key: a, name: [unclosed\n")
 
 
@@ -82,8 +85,12 @@ def test_yaml_tags_cannot_run_code() -> None:
 
 def test_wrong_encoding(tmp_path: Path) -> None:
     path = tmp_path / "latin1.yaml"
-    path.write_bytes((HEADER + "  - {key: a, name: Société, type: startup, source: s1}\n").encode("latin-1"))
-    with pytest.raises(UnsupportedEncoding, match=r"latin1.yaml, line 5: byte 0xe9 .* is not UTF-8"):
+    path.write_bytes(
+        (HEADER + "  - {key: a, name: Société, type: startup, source: s1}\n").encode("latin-1")
+    )
+    with pytest.raises(
+        UnsupportedEncoding, match=r"latin1.yaml, line 5: byte 0xe9 .* is not UTF-8"
+    ):
         load_directory_file(path)
 
 
@@ -123,7 +130,8 @@ def test_csv_actors(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("key,name\nacme,Acme\n", r"line 1: header must have key, name, type, source.*missing type"),
+        ("key,name\nacme,Acme\n",
+         r"line 1: header must have key, name, type, source.*missing type"),
         ("key,name,type,source\nacme,Acme,startup,s1\nbad,Bad,robot,s1\n",
          r"actors.csv, line 3, field actors\[1\]\.type"),
         ("key,name,type,source\nacme,Acme,startup,s1,extra\n", "line 2: more cells than header"),

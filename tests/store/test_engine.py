@@ -34,17 +34,25 @@ def test_database_refuses_a_fact_without_source(engine: Engine) -> None:
     with pytest.raises(IntegrityError), unit_of_work(engine) as conn:
         conn.execute(
             facts.insert().values(
-                territory_id="fr:region:93", kind="jobs", value=1.0, unit="count",
+                territory_id="fr:region:93",
+                kind="jobs",
+                value=1.0,
+                unit="count",
                 fingerprint="x",
             )  # fmt: skip
         )
 
 
-def test_unit_of_work_rolls_back_everything_on_failure(engine: Engine) -> None:
-    with pytest.raises(RuntimeError), unit_of_work(engine) as conn:
+def _write_two_rows_then_fail(engine: Engine) -> None:
+    with unit_of_work(engine) as conn:
         conn.execute(sources.insert().values(key="a", kind="curated", title="A"))
         conn.execute(sources.insert().values(key="b", kind="curated", title="B"))
         raise RuntimeError("failure midway")
+
+
+def test_unit_of_work_rolls_back_everything_on_failure(engine: Engine) -> None:
+    with pytest.raises(RuntimeError):
+        _write_two_rows_then_fail(engine)
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(sources)).scalar_one() == 0
 

@@ -42,7 +42,9 @@ def _load(url: str) -> Engine:
 
 @pytest.fixture(scope="module")
 def engines(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    loaded = {b: _load(new_database_url(b, request, tmp_path_factory)) for b in ("sqlite", "postgresql")}
+    loaded = {
+        b: _load(new_database_url(b, request, tmp_path_factory)) for b in ("sqlite", "postgresql")
+    }
     yield loaded
     for engine in loaded.values():
         engine.dispose()

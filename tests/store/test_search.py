@@ -93,3 +93,9 @@ def test_nothing_found_is_an_empty_page(directory_engine: Engine) -> None:
     result = _search(directory_engine, "zzzqqqxxx")
     assert result.total == 0
     assert result.items == []
+
+
+def test_every_word_must_match(directory_engine: Engine) -> None:
+    # "telecom" alone finds Telecom Valley; "lyon" is not in its text.
+    assert "Telecom Valley" in _names(_search(directory_engine, "telecom"))
+    assert "Telecom Valley" not in _names(_search(directory_engine, "telecom lyon"))

@@ -76,7 +76,8 @@ def test_exports_apply_the_filters(client: TestClient) -> None:
     located = [r["name"] for r in as_json if r["lat"] is not None]
     assert sorted(f["properties"]["name"] for f in geojson["features"]) == sorted(located)
     lon, lat = geojson["features"][0]["geometry"]["coordinates"]
-    assert -62 < lon < 56 and -22 < lat < 52
+    assert -62 < lon < 56
+    assert -22 < lat < 52
 
 
 def test_csv_export_neutralises_formulas(client: TestClient) -> None:
