@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
+from cartotech.store.schema import sources
+
 MAX_PARAMETERS = 30_000
 
 
@@ -47,3 +49,25 @@ def insert_ignoring_duplicates(
 def insert_returning_id(conn: Connection, table: Table, values: Mapping[str, Any]) -> int:
     """Insert one row and return its integer primary key."""
     return int(conn.execute(table.insert().values(**values).returning(table.c.id)).scalar_one())
+
+
+def source_columns() -> list[Any]:
+    """The ``sources`` columns to join to a fact-like row, prefixed ``source_``."""
+    return [
+        sources.c.key.label("source_key"),
+        sources.c.kind.label("source_kind"),
+        sources.c.title.label("source_title"),
+        sources.c.file_name.label("source_file_name"),
+        sources.c.url.label("source_url"),
+        sources.c.published_on.label("source_published_on"),
+        sources.c.submitter.label("source_submitter"),
+    ]
+
+
+def with_source(row: Mapping[Any, Any]) -> dict[str, Any]:
+    """The row with its ``source_*`` columns folded into a nested ``source`` dict."""
+    data = dict(row)
+    data["source"] = {
+        k[len("source_") :]: data.pop(k) for k in list(data) if k.startswith("source_")
+    }
+    return data

@@ -10,7 +10,12 @@ from cartotech.domain import ActorRecord
 from cartotech.errors import NotFound
 from cartotech.geo import Referential
 from cartotech.normalize import name_tokens, normalize_name
-from cartotech.store._sql import insert_ignoring_duplicates, insert_returning_id
+from cartotech.store._sql import (
+    insert_ignoring_duplicates,
+    insert_returning_id,
+    source_columns,
+    with_source,
+)
 from cartotech.store.placement import place_on_territory
 from cartotech.store.schema import (
     actor_aliases,
@@ -156,26 +161,6 @@ def actor_ids_by_key(conn: Connection, keys: set[str]) -> dict[str, int]:
     return dict(rows)
 
 
-def _source_columns() -> list[Any]:
-    return [
-        sources.c.key.label("source_key"),
-        sources.c.kind.label("source_kind"),
-        sources.c.title.label("source_title"),
-        sources.c.file_name.label("source_file_name"),
-        sources.c.url.label("source_url"),
-        sources.c.published_on.label("source_published_on"),
-        sources.c.submitter.label("source_submitter"),
-    ]
-
-
-def _with_source(row: Any) -> dict[str, Any]:
-    """Fold the ``source_*`` columns of a row into a nested ``source`` dict."""
-    data = dict(row)
-    source = {k[len("source_") :]: data.pop(k) for k in list(data) if k.startswith("source_")}
-    data["source"] = source
-    return data
-
-
 def get_actor(conn: Connection, actor_id: int) -> dict[str, Any]:
     """The actor with aliases, sectors, facts, relations both ways, people and awards.
 
@@ -184,7 +169,7 @@ def get_actor(conn: Connection, actor_id: int) -> dict[str, Any]:
     """
     row = (
         conn.execute(
-            select(actors, *_source_columns())
+            select(actors, *source_columns())
             .join(sources, sources.c.id == actors.c.source_id)
             .where(actors.c.id == actor_id)
         )
@@ -193,7 +178,7 @@ def get_actor(conn: Connection, actor_id: int) -> dict[str, Any]:
     )
     if row is None:
         raise NotFound(f"no actor with id {actor_id}")
-    actor = _with_source(row)
+    actor = with_source(row)
     actor.pop("search_text", None)
     actor["aliases"] = sorted(
         conn.execute(
@@ -206,17 +191,17 @@ def get_actor(conn: Connection, actor_id: int) -> dict[str, Any]:
         ).scalars()
     )
     fact_rows = conn.execute(
-        select(facts, *_source_columns())
+        select(facts, *source_columns())
         .join(sources, sources.c.id == facts.c.source_id)
         .where(facts.c.actor_id == actor_id)
         .order_by(facts.c.kind, facts.c.as_of.desc(), facts.c.id)
     ).mappings()
-    actor["facts"] = [_with_source(r) for r in fact_rows]
+    actor["facts"] = [with_source(r) for r in fact_rows]
     actor["relations"] = _relations_of(conn, actor_id)
     actor["people"] = [
-        _with_source(r)
+        with_source(r)
         for r in conn.execute(
-            select(people.c.name, actor_people.c.role, *_source_columns())
+            select(people.c.name, actor_people.c.role, *source_columns())
             .join(people, people.c.id == actor_people.c.person_id)
             .join(sources, sources.c.id == actor_people.c.source_id)
             .where(actor_people.c.actor_id == actor_id)
@@ -224,7 +209,7 @@ def get_actor(conn: Connection, actor_id: int) -> dict[str, Any]:
         ).mappings()
     ]
     actor["awards"] = [
-        _with_source(r)
+        with_source(r)
         for r in conn.execute(
             select(
                 awards.c.name,
@@ -233,7 +218,7 @@ def get_actor(conn: Connection, actor_id: int) -> dict[str, Any]:
                 awards.c.valid_until,
                 actors.c.id.label("programme_id"),
                 actors.c.name.label("programme_name"),
-                *_source_columns(),
+                *source_columns(),
             )
             .join(actors, actors.c.id == awards.c.programme_id)
             .join(sources, sources.c.id == awards.c.source_id)
@@ -259,12 +244,12 @@ def _relations_of(conn: Connection, actor_id: int) -> list[dict[str, Any]]:
                 actors.c.id.label("actor_id"),
                 actors.c.name.label("actor_name"),
                 actors.c.type.label("actor_type"),
-                *_source_columns(),
+                *source_columns(),
             )
             .join(actors, actors.c.id == other)
             .join(sources, sources.c.id == relations.c.source_id)
             .where(own == actor_id)
             .order_by(relations.c.predicate, actors.c.name_norm)
         ).mappings()
-        result.extend({"direction": direction, **_with_source(r)} for r in rows)
+        result.extend({"direction": direction, **with_source(r)} for r in rows)
     return result

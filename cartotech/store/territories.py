@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Connection, func, or_, select
 from cartotech.errors import InputError
 from cartotech.geo import Referential, Territory
 from cartotech.normalize import normalize_name
-from cartotech.store._sql import insert_ignoring_duplicates
+from cartotech.store._sql import insert_ignoring_duplicates, source_columns, with_source
 from cartotech.store.schema import actors, awards, facts, sources, territories
 
 __all__ = [
@@ -104,13 +104,14 @@ def count_actors_by(conn: Connection, level: str) -> list[tuple[str, int]]:
 
 
 def territory_facts(conn: Connection, territory_id: str) -> list[dict[str, Any]]:
+    """Facts about the territory itself, each with its ``source``, most recent first."""
     rows = conn.execute(
-        select(facts, sources.c.key.label("source_key"), sources.c.title.label("source_title"))
+        select(facts, *source_columns())
         .join(sources, sources.c.id == facts.c.source_id)
         .where(facts.c.territory_id == territory_id)
         .order_by(facts.c.kind, facts.c.as_of.desc(), facts.c.id)
     ).mappings()
-    return [dict(r) for r in rows]
+    return [with_source(r) for r in rows]
 
 
 def territory_awards(conn: Connection, territory_id: str) -> list[dict[str, Any]]:
@@ -121,12 +122,11 @@ def territory_awards(conn: Connection, territory_id: str) -> list[dict[str, Any]
             awards.c.valid_until,
             actors.c.id.label("programme_id"),
             actors.c.name.label("programme_name"),
-            sources.c.key.label("source_key"),
-            sources.c.title.label("source_title"),
+            *source_columns(),
         )
         .join(actors, actors.c.id == awards.c.programme_id)
         .join(sources, sources.c.id == awards.c.source_id)
         .where(awards.c.territory_id == territory_id)
         .order_by(awards.c.awarded_on.desc())
     ).mappings()
-    return [dict(r) for r in rows]
+    return [with_source(r) for r in rows]

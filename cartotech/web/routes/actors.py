@@ -11,12 +11,13 @@ from sqlalchemy import Engine
 from cartotech.exports import MEDIA_TYPES, iter_export_rows, render_export
 from cartotech.store import get_actor, search_actors
 from cartotech.web.deps import ActorQueryDep, ConnectionDep, ReferentialDep, get_engine
+from cartotech.web.schemas import ActorPage, ActorPublic
 from cartotech.web.serialize import search_page
 
 router = APIRouter(prefix="/api/v1", tags=["actors"])
 
 
-@router.get("/actors", summary="Search actors, with facet counts")
+@router.get("/actors", summary="Search actors, with facet counts", response_model=ActorPage)
 def list_actors(
     conn: ConnectionDep, query: ActorQueryDep, referential: ReferentialDep
 ) -> dict[str, Any]:
@@ -24,7 +25,11 @@ def list_actors(
     return search_page(result, query, referential)
 
 
-@router.get("/actors/{actor_id}", summary="One actor, with its facts and their sources")
+@router.get(
+    "/actors/{actor_id}",
+    summary="One actor, with its facts and their sources",
+    response_model=ActorPublic,
+)
 def read_actor(conn: ConnectionDep, actor_id: Annotated[int, Path(ge=1)]) -> dict[str, Any]:
     return get_actor(conn, actor_id)
 

@@ -9,12 +9,17 @@ from fastapi import APIRouter, Query
 
 from cartotech.store import actor_counts_by_type, search_actors, territory_awards, territory_facts
 from cartotech.web.deps import ActorQueryDep, ConnectionDep, ReferentialDep
+from cartotech.web.schemas import ActorPage, TerritoryCandidates, TerritoryDetail
 from cartotech.web.serialize import search_page, territory_public
 
 router = APIRouter(prefix="/api/v1", tags=["territories"])
 
 
-@router.get("/territories", summary="Find territories by name, postal code or code")
+@router.get(
+    "/territories",
+    summary="Find territories by name, postal code or code",
+    response_model=TerritoryCandidates,
+)
 def find_territories(
     referential: ReferentialDep,
     q: Annotated[str, Query(min_length=1, max_length=200)],
@@ -29,7 +34,11 @@ def find_territories(
     }
 
 
-@router.get("/territories/{territory_id}", summary="A territory: chain, children, actor counts")
+@router.get(
+    "/territories/{territory_id}",
+    summary="A territory: chain, children, actor counts, facts, labels",
+    response_model=TerritoryDetail,
+)
 def read_territory(
     conn: ConnectionDep, referential: ReferentialDep, territory_id: str
 ) -> dict[str, Any]:
@@ -44,7 +53,11 @@ def read_territory(
     }
 
 
-@router.get("/territories/{territory_id}/actors", summary="The actors of a territory")
+@router.get(
+    "/territories/{territory_id}/actors",
+    summary="The actors of a territory",
+    response_model=ActorPage,
+)
 def territory_actors(
     conn: ConnectionDep, referential: ReferentialDep, territory_id: str, query: ActorQueryDep
 ) -> dict[str, Any]:
