@@ -106,8 +106,9 @@ def _serve(database_url: str, host: str, port: int) -> None:
     from cartotech.web import create_app
 
     settings = get_settings(database_url=database_url, host=host, port=port)
+    application = create_app(settings)
     console.print(f"Serving {database_url} on http://{host}:{port} (API docs: /api/docs)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(application, host=host, port=port, log_level="info")
 
 
 @app.command()
@@ -136,8 +137,9 @@ def demo(
 
     with console.status(f"Building {db}…"):
         report = build_demo(db)
-    created = sum(c["created"] for c in report.as_dict().values())
-    console.print(f"{db} is ready ({created} rows added).")
+    created = {kind: c["created"] for kind, c in report.as_dict().items() if c["created"]}
+    added = ", ".join(f"{n} {kind}" for kind, n in created.items()) or "nothing new"
+    console.print(f"{db} is ready ({added}).")
     if serve_after:
         settings = get_settings()
         _serve(f"sqlite:///{db}", settings.host, port or settings.port)
