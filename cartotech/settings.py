@@ -40,6 +40,14 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, description="Port `cartotech serve` listens on.")
     page_size: int = Field(default=20, ge=1, le=200, description="Default page size of listings.")
     max_page_size: int = Field(default=200, ge=1, description="Largest page size a client may ask.")
+    map_tile_url: str | None = Field(
+        default=None,
+        description="Optional raster tile URL template for the maps, e.g. "
+        "https://tiles.example.org/{z}/{x}/{y}.png; without it maps draw outlines only.",
+    )
+    map_tile_attribution: str = Field(
+        default="", description="Attribution shown for the tiles of CARTOTECH_MAP_TILE_URL."
+    )
     max_import_bytes: int = Field(
         default=20_000_000,
         ge=1,

@@ -4,12 +4,21 @@ Write inside ``with unit_of_work(engine) as conn:``; the functions here take
 that connection and never commit.
 """
 
-from cartotech.store.actors import actor_id_by_key, get_actor, upsert_actor
+from cartotech.store.actors import actor_id_by_key, get_actor, latest_actors, upsert_actor
 from cartotech.store.bulk import bulk_insert_actors
 from cartotech.store.directory import ImportReport, import_directory
 from cartotech.store.engine import create_store_engine, is_migrated, migrate, unit_of_work
 from cartotech.store.facts import add_award, add_fact, add_person_role, add_relation
-from cartotech.store.search import FACETS, SORTS, ActorQuery, SearchResult, search_actors
+from cartotech.store.labels import label_programmes
+from cartotech.store.search import (
+    FACETS,
+    SORTS,
+    ActorQuery,
+    SearchResult,
+    actor_points,
+    count_by_territory,
+    search_actors,
+)
 from cartotech.store.sources import ensure_source, get_source
 from cartotech.store.territories import (
     actor_counts_by_type,
@@ -27,6 +36,8 @@ __all__ = [
     "SearchResult",
     "actor_counts_by_type",
     "actor_id_by_key",
+    "actor_points",
+    "count_by_territory",
     "add_award",
     "add_fact",
     "add_person_role",
@@ -39,6 +50,8 @@ __all__ = [
     "get_source",
     "import_directory",
     "is_migrated",
+    "label_programmes",
+    "latest_actors",
     "load_territories",
     "migrate",
     "search_actors",

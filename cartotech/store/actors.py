@@ -31,6 +31,7 @@ from cartotech.store.schema import (
 )
 
 __all__ = [
+    "latest_actors",
     "actor_values",
     "upsert_actor",
     "get_actor",
@@ -194,7 +195,7 @@ def get_actor(conn: Connection, actor_id: int) -> dict[str, Any]:
         select(facts, *source_columns())
         .join(sources, sources.c.id == facts.c.source_id)
         .where(facts.c.actor_id == actor_id)
-        .order_by(facts.c.kind, facts.c.as_of.desc(), facts.c.id)
+        .order_by(facts.c.kind, facts.c.as_of.desc().nulls_last(), facts.c.id)
     ).mappings()
     actor["facts"] = [with_source(r) for r in fact_rows]
     actor["relations"] = _relations_of(conn, actor_id)
@@ -253,3 +254,15 @@ def _relations_of(conn: Connection, actor_id: int) -> list[dict[str, Any]]:
         ).mappings()
         result.extend({"direction": direction, **with_source(r)} for r in rows)
     return result
+
+
+def latest_actors(conn: Connection, limit: int = 8) -> list[dict[str, Any]]:
+    """The most recently added actors."""
+    rows = conn.execute(
+        select(
+            actors.c.id, actors.c.name, actors.c.type, actors.c.territory_id, actors.c.created_at
+        )
+        .order_by(actors.c.created_at.desc(), actors.c.id.desc())
+        .limit(limit)
+    ).mappings()
+    return [dict(r) for r in rows]

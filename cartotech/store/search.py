@@ -14,7 +14,8 @@ How it works, identically on SQLite and PostgreSQL:
 3. Results are ranked by how the folded name (or an alias) matches the
    query — equal, starts with, contains, elsewhere — then by name and id, a
    total order both databases compute the same way.
-4. Facets count the matches by type, sector, région, département and EPCI;
+4. Facets count the matches by type, sector, région, département, EPCI and
+   label programme;
    each facet ignores its own filter, so the other values stay visible.
 """
 
@@ -42,15 +43,25 @@ from sqlalchemy import (
     true,
 )
 
+from cartotech.errors import InputError
 from cartotech.geo import Referential
 from cartotech.normalize import name_tokens
+from cartotech.store.labels import label_condition, label_coverage, label_programmes
 from cartotech.store.schema import actor_aliases, actor_sectors, actors, search_terms
 from cartotech.store.territories import territory_condition
 
-__all__ = ["ActorQuery", "SearchResult", "search_actors", "FACETS", "SORTS"]
+__all__ = [
+    "ActorQuery",
+    "SearchResult",
+    "search_actors",
+    "count_by_territory",
+    "actor_points",
+    "FACETS",
+    "SORTS",
+]
 
 MIN_WORD = 3
-FACETS = ("type", "sector", "region", "departement", "epci")
+FACETS = ("type", "sector", "region", "departement", "epci", "label")
 SORTS = ("relevance", "name", "updated")
 _FACET_COLUMNS = {
     "type": actors.c.type,
@@ -71,6 +82,8 @@ class ActorQuery:
     departements: tuple[str, ...] = ()
     epcis: tuple[str, ...] = ()
     territory_id: str | None = None
+    # Label programme keys: actors holding one, or placed in a territory holding one.
+    labels: tuple[str, ...] = ()
     sort: str = "relevance"
     limit: int = 20
     offset: int = 0
@@ -127,7 +140,9 @@ def _rank(phrase: str) -> ColumnElement[int]:
     )
 
 
-def _filters(query: ActorQuery, referential: Referential) -> dict[str, ColumnElement[bool]]:
+def _filters(
+    conn: Connection, query: ActorQuery, referential: Referential
+) -> dict[str, ColumnElement[bool]]:
     """One condition per active filter, keyed by facet name."""
     conditions: dict[str, ColumnElement[bool]] = {}
     if query.types:
@@ -146,6 +161,10 @@ def _filters(query: ActorQuery, referential: Referential) -> dict[str, ColumnEle
     if query.territory_id:
         territory = referential.get(query.territory_id)
         conditions["territory"] = territory_condition(territory, referential)
+    if query.labels:
+        conditions["label"] = or_(
+            *(label_condition(label_coverage(conn, key, referential)) for key in query.labels)
+        )
     return conditions
 
 
@@ -224,12 +243,30 @@ def _row_to_item(row: Any) -> dict[str, Any]:
     }
 
 
+def _label_facet(
+    conn: Connection, others: ColumnElement[bool], referential: Referential
+) -> list[tuple[str, int]]:
+    counts = []
+    for key, _name in label_programmes(conn):
+        covered = label_condition(label_coverage(conn, key, referential))
+        count = _count(conn, and_(others, covered))
+        if count:
+            counts.append((key, count))
+    return sorted(counts, key=lambda pair: (-pair[1], pair[0]))
+
+
 def _facet_counts(
-    conn: Connection, conditions: dict[str, ColumnElement[bool]], matching: ColumnElement[bool]
+    conn: Connection,
+    conditions: dict[str, ColumnElement[bool]],
+    matching: ColumnElement[bool],
+    referential: Referential,
 ) -> dict[str, list[tuple[str, int]]]:
     facets: dict[str, list[tuple[str, int]]] = {}
     for name in FACETS:
         others = and_(matching, *(c for key, c in conditions.items() if key != name))
+        if name == "label":
+            facets[name] = _label_facet(conn, others, referential)
+            continue
         if name == "sector":
             statement = (
                 select(actor_sectors.c.sector, func.count())
@@ -247,36 +284,93 @@ def _facet_counts(
     return facets
 
 
-def search_actors(conn: Connection, query: ActorQuery, referential: Referential) -> SearchResult:
-    """Search actors; see the module docstring for how matching and ranking work."""
+@dataclass(frozen=True)
+class _Match:
+    """The conditions a query resolved to, typo corrections applied."""
+
+    text: ColumnElement[bool]
+    filters: dict[str, ColumnElement[bool]]
+    total: int
+    words: list[str]
+    phrase: str
+    corrected: str | None
+
+    @property
+    def where(self) -> ColumnElement[bool]:
+        return and_(self.text, *self.filters.values())
+
+
+def _match(conn: Connection, query: ActorQuery, referential: Referential) -> _Match:
     words = name_tokens(query.text)
     phrase = " ".join(words)
-    conditions = _filters(query, referential)
-    corrections: dict[str, list[str]] = {}
-    matching: ColumnElement[bool] = (
-        _text_condition(conn, words, phrase, corrections) if words else true()
+    filters = _filters(conn, query, referential)
+    text_condition: ColumnElement[bool] = (
+        _text_condition(conn, words, phrase, {}) if words else true()
     )
-    total = _count(conn, and_(matching, *conditions.values()))
+    total = _count(conn, and_(text_condition, *filters.values()))
     corrected = None
     if total == 0 and any(len(w) >= MIN_WORD for w in words):
         vocabulary = _vocabulary(conn)
         corrections = {w: vocabulary.correct(w) for w in words if len(w) >= MIN_WORD}
         if any(corrections.values()):
-            matching = _text_condition(conn, words, phrase, corrections)
-            total = _count(conn, and_(matching, *conditions.values()))
+            text_condition = _text_condition(conn, words, phrase, corrections)
+            total = _count(conn, and_(text_condition, *filters.values()))
             corrected = " ".join((corrections.get(w) or [w])[0] for w in words)
-    where = and_(matching, *conditions.values())
-    statement = select(actors).where(where)
-    if query.sort == "name" or (query.sort == "relevance" and not words):
+    return _Match(text_condition, filters, total, words, phrase, corrected)
+
+
+def search_actors(conn: Connection, query: ActorQuery, referential: Referential) -> SearchResult:
+    """Search actors; see the module docstring for how matching and ranking work."""
+    match = _match(conn, query, referential)
+    statement = select(actors).where(match.where)
+    if query.sort == "name" or (query.sort == "relevance" and not match.words):
         statement = statement.order_by(actors.c.name_norm, actors.c.id)
     elif query.sort == "updated":
         statement = statement.order_by(actors.c.updated_at.desc(), actors.c.id)
     else:
-        statement = statement.order_by(_rank(corrected or phrase), actors.c.name_norm, actors.c.id)
+        rank = _rank(match.corrected or match.phrase)
+        statement = statement.order_by(rank, actors.c.name_norm, actors.c.id)
     rows = conn.execute(statement.limit(query.limit).offset(query.offset))
     items = [_row_to_item(row) for row in rows]
-    facets = _facet_counts(conn, conditions, matching) if query.with_facets else {}
-    return SearchResult(items=items, total=total, facets=facets, corrected=corrected)
+    facets = (
+        _facet_counts(conn, match.filters, match.text, referential) if query.with_facets else {}
+    )
+    return SearchResult(items=items, total=match.total, facets=facets, corrected=match.corrected)
+
+
+def count_by_territory(
+    conn: Connection, query: ActorQuery, level: str, referential: Referential
+) -> tuple[list[tuple[str, int]], int]:
+    """Matching actors counted per région, département or EPCI code (for the map),
+    and the total."""
+    if level not in ("region", "departement", "epci"):
+        raise InputError(
+            f"cannot count by {level!r}: expected region, departement or epci", field="level"
+        )
+    match = _match(conn, query, referential)
+    column = _FACET_COLUMNS[level]
+    rows = conn.execute(
+        select(column, func.count())
+        .where(match.where, column.is_not(None))
+        .group_by(column)
+        .order_by(column)
+    )
+    return [(str(code), int(n)) for code, n in rows], match.total
+
+
+def actor_points(
+    conn: Connection, query: ActorQuery, referential: Referential, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """Up to ``limit`` placed actors matching ``query`` (id, name, type, position), and
+    how many match in all."""
+    match = _match(conn, query, referential)
+    rows = conn.execute(
+        select(actors.c.id, actors.c.name, actors.c.type, actors.c.lat, actors.c.lon)
+        .where(match.where, actors.c.lat.is_not(None))
+        .order_by(actors.c.id)
+        .limit(limit)
+    ).mappings()
+    return [dict(r) for r in rows], match.total
 
 
 def _count(conn: Connection, where: ColumnElement[bool]) -> int:

@@ -109,7 +109,7 @@ def territory_facts(conn: Connection, territory_id: str) -> list[dict[str, Any]]
         select(facts, *source_columns())
         .join(sources, sources.c.id == facts.c.source_id)
         .where(facts.c.territory_id == territory_id)
-        .order_by(facts.c.kind, facts.c.as_of.desc(), facts.c.id)
+        .order_by(facts.c.kind, facts.c.as_of.desc().nulls_last(), facts.c.id)
     ).mappings()
     return [with_source(r) for r in rows]
 

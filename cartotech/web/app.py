@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import time
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
@@ -10,10 +16,13 @@ from cartotech import __version__
 from cartotech.errors import ConfigurationError
 from cartotech.settings import Settings, get_settings
 from cartotech.store import create_store_engine, is_migrated
+from cartotech.web import pages
+from cartotech.web.api import actors, map_api, territories
 from cartotech.web.errors import install_error_handlers
-from cartotech.web.routes import actors, territories
 
 __all__ = ["create_app"]
+
+STATIC_DIR = Path(__file__).parent / "static"
 
 
 def _ready_engine(settings: Settings) -> Engine:
@@ -52,6 +61,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(actors.router)
     app.include_router(territories.router)
+    app.include_router(map_api.router)
+    for router in pages.routers:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.middleware("http")
+    async def server_timing(request: Request, call_next: Any) -> Response:
+        # How long the server spent on the request: visible in browsers' dev tools
+        # and read by the page-time measurement.
+        started = time.perf_counter()
+        response: Response = await call_next(request)
+        elapsed = (time.perf_counter() - started) * 1000
+        response.headers["Server-Timing"] = f"app;dur={elapsed:.1f}"
+        return response
 
     @app.get("/api/v1/health", tags=["meta"], summary="Liveness check")
     def health() -> dict[str, str]:

@@ -48,6 +48,9 @@ def actor_query(
     departement: Annotated[list[str], Query(description="Département codes")] = [],  # noqa: B006
     epci: Annotated[list[str], Query(description="EPCI SIREN codes")] = [],  # noqa: B006
     territory: Annotated[str | None, Query(description="Any territory id")] = None,
+    label: Annotated[
+        list[str], Query(description="Label programme keys, e.g. capitale-french-tech")
+    ] = [],  # noqa: B006
     sort: Annotated[str, Query(pattern="^(" + "|".join(SORTS) + ")$")] = "relevance",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     per_page: Annotated[int | None, Query(ge=1)] = None,
@@ -60,7 +63,8 @@ def actor_query(
         regions=tuple(region),
         departements=tuple(departement),
         epcis=tuple(epci),
-        territory_id=territory,
+        territory_id=territory or None,
+        labels=tuple(label),
         sort=sort,
         limit=size,
         offset=(page - 1) * size,

@@ -28,12 +28,20 @@ def territory_public(territory: Territory) -> dict[str, Any]:
     }
 
 
-def facet_label(facet: str, value: str, referential: Referential, lang: str = "fr") -> str:
+def facet_label(
+    facet: str,
+    value: str,
+    referential: Referential,
+    lang: str = "fr",
+    labels: dict[str, str] | None = None,
+) -> str:
     if facet == "type":
         try:
             return ACTOR_TYPE_LABELS[ActorType(value)][lang]
         except ValueError:
             return value
+    if facet == "label":
+        return labels.get(value, value) if labels else value
     if facet in _FACET_LEVELS:
         try:
             return referential.get(build_territory_id(_FACET_LEVELS[facet], value)).name
@@ -43,11 +51,19 @@ def facet_label(facet: str, value: str, referential: Referential, lang: str = "f
 
 
 def facets_public(
-    result: SearchResult, referential: Referential, lang: str = "fr"
+    result: SearchResult,
+    referential: Referential,
+    lang: str = "fr",
+    labels: dict[str, str] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
+    """Facet values with a display label (type name, territory name, programme name)."""
     return {
         facet: [
-            {"value": value, "label": facet_label(facet, value, referential, lang), "count": n}
+            {
+                "value": value,
+                "label": facet_label(facet, value, referential, lang, labels),
+                "count": n,
+            }
             for value, n in counts
         ]
         for facet, counts in result.facets.items()
@@ -55,7 +71,10 @@ def facets_public(
 
 
 def search_page(
-    result: SearchResult, query: ActorQuery, referential: Referential
+    result: SearchResult,
+    query: ActorQuery,
+    referential: Referential,
+    labels: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     return {
         "items": result.items,
@@ -63,5 +82,5 @@ def search_page(
         "page": query.offset // query.limit + 1,
         "per_page": query.limit,
         "corrected_query": result.corrected,
-        "facets": facets_public(result, referential),
+        "facets": facets_public(result, referential, labels=labels),
     }

@@ -7,7 +7,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from cartotech.store import actor_counts_by_type, search_actors, territory_awards, territory_facts
+from cartotech.store import (
+    actor_counts_by_type,
+    label_programmes,
+    search_actors,
+    territory_awards,
+    territory_facts,
+)
 from cartotech.web.deps import ActorQueryDep, ConnectionDep, ReferentialDep
 from cartotech.web.schemas import ActorPage, TerritoryCandidates, TerritoryDetail
 from cartotech.web.serialize import search_page, territory_public
@@ -63,4 +69,5 @@ def territory_actors(
 ) -> dict[str, Any]:
     referential.get(territory_id)
     scoped = replace(query, territory_id=territory_id)
-    return search_page(search_actors(conn, scoped, referential), scoped, referential)
+    result = search_actors(conn, scoped, referential)
+    return search_page(result, scoped, referential, dict(label_programmes(conn)))

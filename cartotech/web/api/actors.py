@@ -9,7 +9,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import Engine
 
 from cartotech.exports import MEDIA_TYPES, iter_export_rows, render_export
-from cartotech.store import get_actor, search_actors
+from cartotech.store import get_actor, label_programmes, search_actors
 from cartotech.web.deps import ActorQueryDep, ConnectionDep, ReferentialDep, get_engine
 from cartotech.web.schemas import ActorPage, ActorPublic
 from cartotech.web.serialize import search_page
@@ -22,7 +22,7 @@ def list_actors(
     conn: ConnectionDep, query: ActorQueryDep, referential: ReferentialDep
 ) -> dict[str, Any]:
     result = search_actors(conn, query, referential)
-    return search_page(result, query, referential)
+    return search_page(result, query, referential, dict(label_programmes(conn)))
 
 
 @router.get(

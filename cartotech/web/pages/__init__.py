@@ -1,0 +1,7 @@
+"""Server-rendered pages (Jinja2). They work without JavaScript, except the maps."""
+
+from cartotech.web.pages import actors, home, static_pages, territories
+
+routers = [home.router, actors.router, territories.router, static_pages.router]
+
+__all__ = ["routers"]
