@@ -43,3 +43,7 @@ lock:  ## re-pin dependencies from a fresh resolution
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-* .pytest_cache .ruff_cache .mypy_cache
+
+.PHONY: vendor
+vendor:  ## re-vendor Leaflet, markercluster (served) and axe-core (tests) from npm; commit the result
+	$(PYTHON) scripts/vendor_assets.py
