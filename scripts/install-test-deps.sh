@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond Python packages, when absent:
-# Debian's PostgreSQL server (the suite starts a throwaway cluster on loopback).
+# Debian's PostgreSQL server (the suite starts a throwaway cluster on loopback)
+# and Debian's Chromium (the browser tests drive it with Playwright).
 set -euo pipefail
 
 need=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql postgresql-contrib)
+command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-dejavu-core)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -326,7 +326,7 @@ def search_actors(conn: Connection, query: ActorQuery, referential: Referential)
     if query.sort == "name" or (query.sort == "relevance" and not match.words):
         statement = statement.order_by(actors.c.name_norm, actors.c.id)
     elif query.sort == "updated":
-        statement = statement.order_by(actors.c.updated_at.desc(), actors.c.id)
+        statement = statement.order_by(actors.c.updated_at.desc(), actors.c.id.desc())
     else:
         rank = _rank(match.corrected or match.phrase)
         statement = statement.order_by(rank, actors.c.name_norm, actors.c.id)
