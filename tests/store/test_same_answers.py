@@ -5,18 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
-from cartotech.domain import DirectoryBundle
 from cartotech.geo import get_referential
-from cartotech.operations import curated_directory_path, import_file
-from cartotech.store import (
-    ActorQuery,
-    create_store_engine,
-    import_directory,
-    search_actors,
-    unit_of_work,
-)
+from cartotech.store import ActorQuery, create_store_engine, search_actors
 from tests.conftest import new_database_url
-from tests.fixtures import SEARCH_FIXTURES, TEST_SOURCE
 
 QUERIES = [
     ActorQuery(text=""),
@@ -31,19 +22,11 @@ QUERIES = [
 ]
 
 
-def _load(url: str) -> Engine:
-    engine = create_store_engine(url)
-    import_file(engine, curated_directory_path())
-    with unit_of_work(engine) as conn:
-        bundle = DirectoryBundle(sources=[TEST_SOURCE], actors=list(SEARCH_FIXTURES))
-        import_directory(conn, bundle, get_referential())
-    return engine
-
-
 @pytest.fixture(scope="module")
 def engines(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     loaded = {
-        b: _load(new_database_url(b, request, tmp_path_factory)) for b in ("sqlite", "postgresql")
+        backend: create_store_engine(new_database_url(backend, request, tmp_path_factory, "loaded"))
+        for backend in ("sqlite", "postgresql")
     }
     yield loaded
     for engine in loaded.values():

@@ -1,0 +1,74 @@
+"""Helpers shared by the browser tests (the fixtures are in conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import Browser, BrowserContext, Page
+
+# An actor whose name is markup: the map draws names in JavaScript (popups,
+# marker titles), where the templates' escaping does not apply. Placed alone in
+# Brest so that it is easy to reach on the map.
+HOSTILE_ACTOR_NAME = (
+    '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script> Hostile Brest'
+)
+
+
+@dataclass
+class LiveServer:
+    """A `cartotech serve` process on a loopback port."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+@dataclass
+class Visit:
+    """A browser context for one test, and what its pages did."""
+
+    context: BrowserContext
+    page: Page
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def new_visit(browser: Browser, server: LiveServer, **context_options: object) -> Visit:
+    context = browser.new_context(base_url=server.url, **context_options)  # type: ignore[arg-type]
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    visit = Visit(context=context, page=page)
+    context.on("request", lambda request: visit.requests.append(request.url))
+    page.on("pageerror", lambda error: visit.errors.append(f"uncaught: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            visit.errors.append(f"console: {message.text}") if message.type == "error" else None
+        ),
+    )
+    return visit
+
+
+def wait_for_maps(page: Page) -> None:
+    """Wait until every map on the page has drawn, and fail if one could not."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-map]')]"
+        ".every(m => m.dataset.mapState === 'ready' || m.dataset.mapState === 'error')"
+    )
+    failed = page.locator("[data-map][data-map-state=error]")
+    assert failed.count() == 0, f"a map could not load on {page.url}"
+
+
+def euratechnologies_path(server: LiveServer) -> str:
+    """The page of Euratechnologies, found the way a script would: through the API."""
+    with urllib.request.urlopen(f"{server.url}/api/v1/actors?q=euratechnologies") as response:
+        items = json.load(response)["items"]
+    (actor,) = [item for item in items if item["name"] == "Euratechnologies"]
+    return f"/actors/{actor['id']}"

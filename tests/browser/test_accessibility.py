@@ -1,0 +1,50 @@
+"""axe-core (vendored from npm) run in Chromium on the main pages: no serious violations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.support import LiveServer, euratechnologies_path, wait_for_maps
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+BLOCKING = {"serious", "critical"}
+PAGES = [
+    "/",
+    "/actors?q=lille",
+    "euratechnologies",
+    "/territories/fr:region:93",
+    "/map",
+    "/open-data",
+]
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    """One paragraph per rule: impact, rule, what is wrong, and every offending element."""
+    lines = []
+    for violation in violations:
+        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']}")
+        for node in violation["nodes"]:
+            lines.append(f"    at {' '.join(node['target'])}")
+            summary = (node.get("failureSummary") or "").replace("\n", "\n       ")
+            lines.append(f"       {summary}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_accessibility_violations(
+    page: Page, live_server: LiveServer, path: str
+) -> None:
+    if path == "euratechnologies":
+        path = euratechnologies_path(live_server)
+    page.goto(path)
+    wait_for_maps(page)
+    page.add_script_tag(path=AXE)
+    violations = page.evaluate("async () => (await axe.run(document)).violations")
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    assert blocking == [], f"axe on {path}:\n{describe(blocking)}"
