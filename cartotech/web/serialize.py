@@ -9,7 +9,17 @@ from cartotech.errors import NotFound
 from cartotech.geo import Referential, Territory, build_territory_id
 from cartotech.store import ActorQuery, SearchResult
 
-__all__ = ["territory_public", "facets_public", "search_page"]
+__all__ = ["territory_public", "facets_public", "search_page", "actor_jsonld"]
+
+# schema.org types for actor types (Organization when nothing more precise fits).
+_SCHEMA_TYPES = {
+    "event": "Event",
+    "school_or_lab": "EducationalOrganization",
+    "public_body": "GovernmentOrganization",
+    "company": "Corporation",
+    "startup": "Corporation",
+    "label_program": "Program",
+}
 
 _FACET_LEVELS = {"region": "region", "departement": "departement", "epci": "epci"}
 
@@ -84,3 +94,37 @@ def search_page(
         "corrected_query": result.corrected,
         "facets": facets_public(result, referential, labels=labels),
     }
+
+
+def actor_jsonld(actor: dict[str, Any], url: str, chain: list[Territory]) -> dict[str, Any]:
+    """A schema.org description of the actor, for search engines and open-data tools."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": _SCHEMA_TYPES.get(actor["type"], "Organization"),
+        "@id": url,
+        "name": actor["name"],
+        "url": actor["website"] or url,
+    }
+    if actor["aliases"]:
+        data["alternateName"] = actor["aliases"]
+    description = actor["description_en"] or actor["description_fr"]
+    if description:
+        data["description"] = description
+    if chain:
+        place_key = "location" if data["@type"] == "Event" else "address"
+        data[place_key] = {
+            "@type": "PostalAddress",
+            "addressLocality": chain[0].name,
+            "addressRegion": chain[-1].name,
+            "addressCountry": "FR",
+        }
+    if actor["lat"] is not None and data["@type"] != "Event":
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": actor["lat"],
+            "longitude": actor["lon"],
+        }
+    founded = [f for f in actor["facts"] if f["kind"] == "founded"]
+    if founded and data["@type"] != "Event":
+        data["foundingDate"] = str(int(founded[0]["value"]))
+    return data

@@ -149,3 +149,22 @@ def test_static_assets_are_served(client: TestClient) -> None:
 def test_server_timing_header(client: TestClient) -> None:
     timing = client.get("/").headers["server-timing"]
     assert re.fullmatch(r"app;dur=\d+\.\d", timing)
+
+
+def test_actor_page_has_json_ld(client: TestClient) -> None:
+    import json
+
+    page = client.get(f"/actors/{_actor_id(client, 'euratech')}").text
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert block
+    data = json.loads(block.group(1))
+    assert data["@type"] == "Organization"
+    assert data["name"] == "Euratechnologies"
+    assert data["address"]["addressLocality"] == "Lille"
+
+
+def test_json_ld_cannot_break_out_of_its_script(client: TestClient) -> None:
+    page = client.get(f"/actors/{_actor_id(client, 'drop table')}").text
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
+    assert block
+    assert "<" not in block.group(1)

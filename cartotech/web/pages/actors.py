@@ -16,7 +16,7 @@ from cartotech.web.deps import ActorQueryDep, ConnectionDep, ReferentialDep
 from cartotech.web.i18n import request_language
 from cartotech.web.pages.links import current_params, replace_url, toggle_url
 from cartotech.web.pages.rendering import page_url, render
-from cartotech.web.serialize import facets_public
+from cartotech.web.serialize import actor_jsonld, facets_public
 
 router = APIRouter(include_in_schema=False)
 
@@ -136,6 +136,9 @@ def actor_page(
             "actor": actor,
             "chain": chain,
             "facts_by_kind": dict(facts_by_kind),
+            "jsonld": actor_jsonld(
+                actor, str(request.url_for("actor_page", actor_id=actor_id)), chain
+            ),
             "territory_names": _place_names(
                 [award["territory_id"] for award in actor["awards"]], referential
             ),
