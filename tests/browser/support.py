@@ -8,7 +8,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
 
 # An actor whose name is markup: the map draws names in JavaScript (popups,
 # marker titles), where the templates' escaping does not apply. Placed alone in
@@ -41,19 +41,26 @@ class Visit:
 
 
 def new_visit(browser: Browser, server: LiveServer, **context_options: object) -> Visit:
-    context = browser.new_context(base_url=server.url, **context_options)  # type: ignore[arg-type]
+    """A fresh context (no cookies) whose browser asks for French, the default language.
+
+    Chromium would otherwise send ``Accept-Language: en-US`` and get English pages.
+    """
+    options: dict[str, object] = {"locale": "fr-FR", **context_options}
+    context = browser.new_context(base_url=server.url, **options)  # type: ignore[arg-type]
     context.set_default_timeout(10_000)
     page = context.new_page()
     visit = Visit(context=context, page=page)
     context.on("request", lambda request: visit.requests.append(request.url))
     page.on("pageerror", lambda error: visit.errors.append(f"uncaught: {error}"))
-    page.on(
-        "console",
-        lambda message: (
-            visit.errors.append(f"console: {message.text}") if message.type == "error" else None
-        ),
-    )
+    page.on("console", lambda message: _record_console_error(visit, message))
     return visit
+
+
+def _record_console_error(visit: Visit, message: ConsoleMessage) -> None:
+    # Chromium asks for /favicon.ico on its own, whatever the page says; the
+    # app has none yet, and that 404 says nothing about the page.
+    if message.type == "error" and not message.location["url"].endswith("/favicon.ico"):
+        visit.errors.append(f"console: {message.text} ({message.location['url']})")
 
 
 def wait_for_maps(page: Page) -> None:
