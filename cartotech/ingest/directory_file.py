@@ -253,20 +253,24 @@ def _check_references(
         raise MalformedFile("\n".join(problems[:20]))
 
 
+def _fact_record(fact: FactIn, actor_key: str | None, territory_id: str | None) -> FactRecord:
+    return FactRecord(
+        kind=fact.kind,
+        value=fact.value,
+        unit=fact.unit,
+        source_key=fact.source,
+        actor_key=actor_key,
+        territory_id=territory_id,
+        as_of=fact.as_of,
+        note=fact.note,
+    )
+
+
 def _bundle(document: DirectoryFile) -> DirectoryBundle:
     bundle = DirectoryBundle()
     bundle.sources = [
-        SourceRecord(
-            key=s.key,
-            kind=s.kind,
-            title=s.title,
-            file_name=s.file_name,
-            url=s.url,
-            published_on=s.published_on,
-            lang=s.lang,
-            submitter=s.submitter,
-        )  # fmt: skip
-        for s in document.sources
+        SourceRecord(**source.model_dump(exclude={"key", "kind"}), key=source.key, kind=source.kind)
+        for source in document.sources
     ]
     for a in document.actors:
         bundle.actors.append(
@@ -282,20 +286,9 @@ def _bundle(document: DirectoryFile) -> DirectoryBundle:
                 website=a.website,
                 description_fr=a.description.fr,
                 description_en=a.description.en,
-            )  # fmt: skip
+            )
         )
-        bundle.facts.extend(
-            FactRecord(
-                kind=f.kind,
-                value=f.value,
-                unit=f.unit,
-                source_key=f.source,
-                actor_key=a.key,
-                as_of=f.as_of,
-                note=f.note,
-            )  # fmt: skip
-            for f in a.facts
-        )
+        bundle.facts.extend(_fact_record(f, a.key, None) for f in a.facts)
         bundle.relations.extend(
             RelationRecord(
                 subject_key=a.key,
@@ -304,25 +297,14 @@ def _bundle(document: DirectoryFile) -> DirectoryBundle:
                 source_key=r.source,
                 start=r.start,
                 end=r.end,
-            )  # fmt: skip
+            )
             for r in a.relations
         )
         bundle.people.extend(
             PersonRoleRecord(name=p.name, role=p.role, actor_key=a.key, source_key=p.source)
             for p in a.people
         )
-    bundle.facts.extend(
-        FactRecord(
-            kind=f.kind,
-            value=f.value,
-            unit=f.unit,
-            source_key=f.source,
-            territory_id=f.territory,
-            as_of=f.as_of,
-            note=f.note,
-        )  # fmt: skip
-        for f in document.territory_facts
-    )
+    bundle.facts.extend(_fact_record(f, None, f.territory) for f in document.territory_facts)
     bundle.awards = [
         AwardRecord(
             programme_key=w.programme,
@@ -332,7 +314,7 @@ def _bundle(document: DirectoryFile) -> DirectoryBundle:
             territory_id=w.territory,
             actor_key=w.actor,
             valid_until=w.valid_until,
-        )  # fmt: skip
+        )
         for w in document.awards
     ]
     return bundle

@@ -16,7 +16,8 @@ from cartotech.store._sql import (
     source_columns,
     with_source,
 )
-from cartotech.store.placement import place_on_territory
+from cartotech.store.labels import list_awards
+from cartotech.store.placement import Placement, place_on_territory
 from cartotech.store.schema import (
     actor_aliases,
     actor_people,
@@ -57,9 +58,8 @@ def search_text_of(record: ActorRecord, place_names: tuple[str, ...]) -> str:
     return " ".join(normalize_name(part) for part in parts if part).strip()
 
 
-def actor_values(record: ActorRecord, source_id: int, referential: Referential) -> dict[str, Any]:
-    """The ``actors`` row for ``record`` (without id and timestamps)."""
-    placement = place_on_territory(record.territory_id, referential)
+def actor_values(record: ActorRecord, source_id: int, placement: Placement) -> dict[str, Any]:
+    """The ``actors`` row for ``record`` placed by ``placement`` (without id and timestamps)."""
     return {
         "key": record.key,
         "name": record.name,
@@ -127,7 +127,8 @@ def upsert_actor(
     conn: Connection, record: ActorRecord, source_id: int, referential: Referential
 ) -> tuple[int, str]:
     """Create the actor or bring it up to date; ``created``, ``updated`` or ``unchanged``."""
-    values = actor_values(record, source_id, referential)
+    placement = place_on_territory(record.territory_id, referential)
+    values = actor_values(record, source_id, placement)
     existing = conn.execute(select(actors).where(actors.c.key == record.key)).mappings().first()
     if existing is None:
         actor_id = insert_returning_id(conn, actors, values)
@@ -209,24 +210,10 @@ def get_actor(conn: Connection, actor_id: int) -> dict[str, Any]:
             .order_by(people.c.name_norm)
         ).mappings()
     ]
-    actor["awards"] = [
-        with_source(r)
-        for r in conn.execute(
-            select(
-                awards.c.name,
-                awards.c.territory_id,
-                awards.c.awarded_on,
-                awards.c.valid_until,
-                actors.c.id.label("programme_id"),
-                actors.c.name.label("programme_name"),
-                *source_columns(),
-            )
-            .join(actors, actors.c.id == awards.c.programme_id)
-            .join(sources, sources.c.id == awards.c.source_id)
-            .where(or_(awards.c.actor_id == actor_id, awards.c.programme_id == actor_id))
-            .order_by(awards.c.awarded_on.desc(), awards.c.name)
-        ).mappings()
-    ]
+    # A programme's page lists the awards of that programme; a holder's, its own.
+    actor["awards"] = list_awards(
+        conn, or_(awards.c.actor_id == actor_id, awards.c.programme_id == actor_id)
+    )
     return actor
 
 

@@ -15,7 +15,7 @@ from cartotech.domain import ActorRecord
 from cartotech.errors import ConflictError
 from cartotech.geo import Referential
 from cartotech.normalize import normalize_name
-from cartotech.store.actors import add_search_terms, search_terms_of, search_text_of
+from cartotech.store.actors import actor_values, add_search_terms, search_terms_of
 from cartotech.store.placement import Placement, place_on_territory
 from cartotech.store.schema import actor_aliases, actor_sectors, actors
 
@@ -57,28 +57,7 @@ def bulk_insert_actors(
         terms: set[str] = set()
         for record in batch:
             placement = place(record.territory_id)
-            rows.append(
-                {
-                    "id": next_id,
-                    "key": record.key,
-                    "name": record.name,
-                    "name_norm": normalize_name(record.name),
-                    "type": record.type.value,
-                    "website": record.website,
-                    "description_fr": record.description_fr,
-                    "description_en": record.description_en,
-                    "territory_id": record.territory_id,
-                    "place_label": record.place_label,
-                    "commune_code": placement.commune_code,
-                    "epci_code": placement.epci_code,
-                    "departement_code": placement.departement_code,
-                    "region_code": placement.region_code,
-                    "lat": record.lat if record.lat is not None else placement.lat,
-                    "lon": record.lon if record.lon is not None else placement.lon,
-                    "search_text": search_text_of(record, placement.place_names),
-                    "source_id": source_id,
-                }
-            )
+            rows.append({"id": next_id, **actor_values(record, source_id, placement)})
             aliases += [
                 {"actor_id": next_id, "alias": a, "alias_norm": normalize_name(a)}
                 for a in dict.fromkeys(record.aliases)

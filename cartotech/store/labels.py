@@ -8,13 +8,21 @@ Tech territory). Coverage is computed from the awards and the referential.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, false, or_, select
 
 from cartotech.geo import Referential
-from cartotech.store.schema import actors, awards
+from cartotech.store._sql import source_columns, with_source
+from cartotech.store.schema import actors, awards, sources
 
-__all__ = ["LabelCoverage", "label_coverage", "label_condition", "label_programmes"]
+__all__ = [
+    "LabelCoverage",
+    "label_coverage",
+    "label_condition",
+    "label_programmes",
+    "list_awards",
+]
 
 
 @dataclass(frozen=True)
@@ -84,3 +92,23 @@ def label_condition(coverage: LabelCoverage) -> ColumnElement[bool]:
     ]
     conditions = [column.in_(sorted(values)) for column, values in parts if values]
     return or_(*conditions) if conditions else false()
+
+
+def list_awards(conn: Connection, where: ColumnElement[bool]) -> list[dict[str, Any]]:
+    """Awards matching ``where``, newest first, with their programme and ``source``."""
+    rows = conn.execute(
+        select(
+            awards.c.name,
+            awards.c.territory_id,
+            awards.c.awarded_on,
+            awards.c.valid_until,
+            actors.c.id.label("programme_id"),
+            actors.c.name.label("programme_name"),
+            *source_columns(),
+        )
+        .join(actors, actors.c.id == awards.c.programme_id)
+        .join(sources, sources.c.id == awards.c.source_id)
+        .where(where)
+        .order_by(awards.c.awarded_on.desc(), awards.c.name)
+    ).mappings()
+    return [with_source(r) for r in rows]

@@ -12,6 +12,7 @@ from cartotech.errors import InputError
 from cartotech.geo import Referential, Territory
 from cartotech.normalize import normalize_name
 from cartotech.store._sql import insert_ignoring_duplicates, source_columns, with_source
+from cartotech.store.labels import list_awards
 from cartotech.store.schema import actors, awards, facts, sources, territories
 
 __all__ = [
@@ -115,18 +116,5 @@ def territory_facts(conn: Connection, territory_id: str) -> list[dict[str, Any]]
 
 
 def territory_awards(conn: Connection, territory_id: str) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        select(
-            awards.c.name,
-            awards.c.awarded_on,
-            awards.c.valid_until,
-            actors.c.id.label("programme_id"),
-            actors.c.name.label("programme_name"),
-            *source_columns(),
-        )
-        .join(actors, actors.c.id == awards.c.programme_id)
-        .join(sources, sources.c.id == awards.c.source_id)
-        .where(awards.c.territory_id == territory_id)
-        .order_by(awards.c.awarded_on.desc())
-    ).mappings()
-    return [with_source(r) for r in rows]
+    """The labels a territory holds, newest first, each with its source."""
+    return list_awards(conn, awards.c.territory_id == territory_id)

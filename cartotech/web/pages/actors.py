@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -15,7 +14,7 @@ from cartotech.store import get_actor, label_programmes, search_actors
 from cartotech.web.deps import ActorQueryDep, ConnectionDep, ReferentialDep
 from cartotech.web.i18n import request_language
 from cartotech.web.pages.links import current_params, replace_url, toggle_url
-from cartotech.web.pages.rendering import page_url, render
+from cartotech.web.pages.rendering import group_by_kind, page_url, render
 from cartotech.web.serialize import actor_jsonld, facets_public
 
 router = APIRouter(include_in_schema=False)
@@ -125,9 +124,6 @@ def actor_page(
             chain = referential.chain(actor["territory_id"])
         except NotFound:
             chain = []
-    facts_by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for fact in actor["facts"]:
-        facts_by_kind[fact["kind"]].append(fact)
     return render(
         request,
         "actor.html",
@@ -135,7 +131,7 @@ def actor_page(
             "nav": "directory",
             "actor": actor,
             "chain": chain,
-            "facts_by_kind": dict(facts_by_kind),
+            "facts_by_kind": group_by_kind(actor["facts"]),
             "jsonld": actor_jsonld(
                 actor, str(request.url_for("actor_page", actor_id=actor_id)), chain
             ),

@@ -17,7 +17,7 @@ from starlette.responses import HTMLResponse
 from cartotech.domain import ACTOR_TYPE_LABELS, ActorType
 from cartotech.web.i18n import COOKIE, LANGUAGES, request_language, translator
 
-__all__ = ["templates", "render", "page_url", "format_number"]
+__all__ = ["templates", "render", "page_url", "format_number", "group_by_kind"]
 
 templates = Jinja2Templates(directory=str(resources.files("cartotech.web") / "templates"))
 
@@ -78,4 +78,12 @@ def _grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     grouped: dict[str, list[str]] = {}
     for key, value in pairs:
         grouped.setdefault(key, []).append(value)
+    return grouped
+
+
+def group_by_kind(facts: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Facts by kind, keeping their order (the store gives the most recent first)."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for fact in facts:
+        grouped.setdefault(fact["kind"], []).append(fact)
     return grouped

@@ -15,7 +15,7 @@ from cartotech.store import (
 )
 from cartotech.web.deps import ConnectionDep, ReferentialDep
 from cartotech.web.i18n import request_language
-from cartotech.web.pages.rendering import page_url, render
+from cartotech.web.pages.rendering import group_by_kind, page_url, render
 from cartotech.web.serialize import facets_public
 
 router = APIRouter(include_in_schema=False)
@@ -49,7 +49,7 @@ def territory_page(
             "by_type": facets["type"],
             "by_sector": facets["sector"][:12],
             "awards": territory_awards(conn, territory_id),
-            "figures": territory_facts(conn, territory_id),
+            "figures": group_by_kind(territory_facts(conn, territory_id)),
             "all_actors_url": page_url("/actors", {"territory": territory_id}),
             "has_outline": territory.level in ("region", "departement", "epci"),
         },

@@ -23,6 +23,12 @@
   const PALETTE = ["#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"];
   const EMPTY = "#e1e4e8";
   const OUTLINE = "#6b7785";
+  // Legends start folded on maps narrower than this.
+  const WIDE_MAP_PX = 480;
+  // How many points the map asks for. The note about a capped map is shown
+  // only when this cap is reached: the API's "truncated" also counts actors
+  // that have no position, so it is not enough on its own.
+  const POINT_LIMIT = 5000;
 
   // The directory's filter parameters: anything else in data-filters (level,
   // sort, page, lang) is not a filter and is dropped.
@@ -90,7 +96,11 @@
   /** A Leaflet control showing one short message in a corner. */
   function noteControl(map, text, position) {
     const control = L.control({ position: position || "topright" });
-    control.onAdd = () => el("div", "map-note leaflet-bar", text);
+    control.onAdd = () => {
+      const note = el("div", "map-note leaflet-bar", text);
+      L.DomEvent.disableClickPropagation(note);
+      return note;
+    };
     control.addTo(map);
     return control;
   }
@@ -104,6 +114,9 @@
       attributionControl: false,
       minZoom: 2,
       maxZoom: 16,
+      // Quarter zoom steps let fitBounds fill small maps instead of leaving
+      // France a third of their size.
+      zoomSnap: 0.25,
     });
     L.control.zoom({ zoomInTitle: T.zoom_in, zoomOutTitle: T.zoom_out }).addTo(map);
     L.control
@@ -171,11 +184,19 @@
     return colours[index === -1 ? colours.length - 1 : index];
   }
 
-  function legendControl(title, breaks, colours) {
+  /**
+   * The legend, a <details> so that it can fold away: open on wide maps,
+   * folded on narrow ones (a phone, the home page) where it would hide the map.
+   */
+  function legendControl(title, breaks, colours, open) {
     const control = L.control({ position: "bottomright" });
     control.onAdd = () => {
-      const box = el("div", "map-legend");
-      box.appendChild(el("strong", "", title));
+      const box = el("details", "map-legend");
+      box.open = open;
+      box.appendChild(el("summary", "", title));
+      // Clicks on the legend are for the legend, not for the area under it.
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
       const rows = [["0", EMPTY]];
       breaks.forEach((upper, i) => {
         const lower = i === 0 ? 1 : breaks[i - 1] + 1;
@@ -235,7 +256,8 @@
         layer.bindPopup(() => areaPopup(feature.id, name, n));
       },
     }).addTo(map);
-    legendControl(container.dataset.legend || T.legend, breaks, colours).addTo(map);
+    const wide = container.clientWidth >= WIDE_MAP_PX;
+    legendControl(container.dataset.legend || T.legend, breaks, colours, wide).addTo(map);
   }
 
   /** The code of an area feature: its `code` property, else the end of its id. */
@@ -265,11 +287,13 @@
   }
 
   async function drawPoints(map, filters) {
-    const data = await getJSON(`/api/v1/map/points?${filters}`);
+    const params = new URLSearchParams(filters);
+    params.set("limit", String(POINT_LIMIT));
+    const data = await getJSON(`/api/v1/map/points?${params}`);
     const cluster = L.markerClusterGroup({ showCoverageOnHover: false });
     cluster.addLayers(data.features.map(actorMarker));
     map.addLayer(cluster);
-    if (data.truncated) {
+    if (data.truncated && data.features.length >= POINT_LIMIT) {
       noteControl(map, T.truncated(data.features.length, data.total));
     }
     return cluster;
