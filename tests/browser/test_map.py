@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -33,16 +35,18 @@ def open_a_popup(page: Page, map_selector: str) -> Locator:
     raise AssertionError("no popup opened after activating markers and clusters 20 times")
 
 
-def test_map_shades_departements_and_draws_actor_points(visit: Visit) -> None:
+def test_map_shades_departements_and_draws_actor_points(visit: Visit, artifacts: Path) -> None:
     page = visit.page
     page.goto("/map")
     wait_for_maps(page)
+    page.locator("#main-map").screenshot(path=artifacts / "map-departements.png")
     areas = page.locator("#main-map svg path.choropleth-area")
     assert areas.count() > 90, "the départements are not drawn"
     fills = set(areas.evaluate_all("paths => paths.map(p => p.getAttribute('fill'))"))
     assert len(fills) >= 3, f"the départements are not shaded by count: fills {fills}"
     legend = page.locator("#main-map .map-legend")
     expect(legend).to_contain_text("Nombre d'acteurs")
+    expect(legend).to_have_attribute("open", "")  # a wide map shows its legend unfolded
     expect(page.locator("#main-map .leaflet-marker-icon").first).to_be_visible()
     expect(page.locator("#main-map .leaflet-control-attribution")).to_contain_text("INSEE, IGN")
 

@@ -21,7 +21,7 @@
   // Sequential palette (ColorBrewer YlGnBu without its lightest step, so the
   // first class stays distinct from the grey of areas without actors).
   const PALETTE = ["#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"];
-  const EMPTY = "#e1e4e8";
+  const EMPTY = "#f6f6f2";
   const OUTLINE = "#6b7785";
   // Legends start folded on maps narrower than this.
   const WIDE_MAP_PX = 480;
@@ -308,7 +308,8 @@
       className: "territory-outline",
       style: { color: "#083f7a", weight: 2, fillColor: PALETTE[0], fillOpacity: tileOpacity(0.5) },
     }).addTo(map);
-    map.fitBounds(layer.getBounds(), { padding: [8, 8] });
+    // No animation: this is the initial view, not a move the visitor asked for.
+    map.fitBounds(layer.getBounds(), { padding: [8, 8], animate: false });
   }
 
   async function drawMap(map, container) {
@@ -319,7 +320,7 @@
       // An actor's mini map. Without tiles, a wider view (département level)
       // says more about where the actor is than a street-level zoom would.
       const [lat, lon] = data.point.split(",").map(Number);
-      map.setView([lat, lon], 9);
+      map.setView([lat, lon], 9, { animate: false });
       await drawContext(map);
       L.marker([lat, lon], { title: data.label || "", alt: data.label || "" }).addTo(map);
     } else if (data.level) {
@@ -334,7 +335,9 @@
       await drawContext(map);
       const cluster = await drawPoints(map, filters);
       const bounds = cluster.getBounds();
-      if (bounds.isValid()) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 11 });
+      if (bounds.isValid()) {
+        map.fitBounds(bounds, { padding: [24, 24], maxZoom: 10, animate: false });
+      }
     } else {
       await drawContext(map);
     }
