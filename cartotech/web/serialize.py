@@ -8,6 +8,7 @@ from cartotech.domain import ACTOR_TYPE_LABELS, ActorType
 from cartotech.errors import NotFound
 from cartotech.geo import Referential, Territory, build_territory_id
 from cartotech.store import ActorQuery, SearchResult
+from cartotech.web.i18n import translator
 
 __all__ = ["territory_public", "facets_public", "search_page", "actor_jsonld"]
 
@@ -22,6 +23,12 @@ _SCHEMA_TYPES = {
 }
 
 _FACET_LEVELS = {"region": "region", "departement": "departement", "epci": "epci"}
+
+
+def sector_label(sector: str, lang: str) -> str:
+    """The display name of a sector slug; the slug, spaced, when it has none."""
+    label = translator(lang)(f"sector_{sector}")
+    return sector.replace("_", " ") if label == f"sector_{sector}" else label
 
 
 def territory_public(territory: Territory) -> dict[str, Any]:
@@ -57,7 +64,9 @@ def facet_label(
             return referential.get(build_territory_id(_FACET_LEVELS[facet], value)).name
         except NotFound:
             return value
-    return value.replace("_", " ")
+    if facet == "sector":
+        return sector_label(value, lang)
+    return value
 
 
 def facets_public(

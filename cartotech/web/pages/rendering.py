@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse
 
 from cartotech.domain import ACTOR_TYPE_LABELS, ActorType
 from cartotech.web.i18n import COOKIE, LANGUAGES, request_language, translator
+from cartotech.web.serialize import sector_label
 
 __all__ = ["templates", "render", "page_url", "format_number", "group_by_kind"]
 
@@ -66,6 +67,7 @@ def render(
             "settings": request.app.state.settings,
             "number": lambda value: format_number(value, lang),
             "type_label": lambda value: type_label(value, lang),
+            "sector_label": lambda value: sector_label(value, lang),
         },
         status_code=status_code,
     )
