@@ -36,13 +36,14 @@ def init_empty(engine: Engine) -> None:
 
 
 def init_loaded(engine: Engine) -> None:
-    init_database(engine)
+    """Applied on a copy of the empty template (schema and territories already there)."""
     import_file(engine, curated_directory_path())
     with unit_of_work(engine) as conn:
         bundle = DirectoryBundle(sources=[TEST_SOURCE], actors=list(SEARCH_FIXTURES))
         import_directory(conn, bundle, get_referential())
 
 
+# Each template starts as a copy of the one before it.
 TEMPLATES: dict[str, Callable[[Engine], None]] = {"empty": init_empty, "loaded": init_loaded}
 
 
@@ -50,9 +51,11 @@ TEMPLATES: dict[str, Callable[[Engine], None]] = {"empty": init_empty, "loaded":
 def pg_cluster() -> Iterator[PostgresCluster]:
     cluster = PostgresCluster.start()
     admin = create_engine(f"{cluster.url}/postgres", isolation_level="AUTOCOMMIT")
+    previous = "template0"
     for name, build in TEMPLATES.items():
         with admin.connect() as conn:
-            conn.execute(text(f"CREATE DATABASE template_{name}"))
+            conn.execute(text(f"CREATE DATABASE template_{name} TEMPLATE {previous}"))
+        previous = f"template_{name}"
         engine = create_store_engine(f"{cluster.url}/template_{name}")
         build(engine)
         engine.dispose()
@@ -63,9 +66,11 @@ def pg_cluster() -> Iterator[PostgresCluster]:
 
 @pytest.fixture(scope="session")
 def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    paths = {}
+    paths: dict[str, Path] = {}
     for name, build in TEMPLATES.items():
         path = tmp_path_factory.mktemp("template") / f"{name}.db"
+        if paths:
+            shutil.copyfile(list(paths.values())[-1], path)
         engine = create_store_engine(f"sqlite:///{path}")
         build(engine)
         with engine.connect() as conn:

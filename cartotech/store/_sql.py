@@ -12,8 +12,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from cartotech.store.schema import sources
 
-MAX_PARAMETERS = 30_000
-
 
 def fingerprint(*parts: object) -> str:
     """A stable content hash: the identity of a fact, relation, role or award."""
@@ -29,21 +27,11 @@ def insert_ignoring_duplicates(
     if not rows:
         return 0
     dialect: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
-    # One multi-row VALUES statement per chunk, counting the rows RETURNING
-    # gives back (drivers do not agree on rowcount here); chunks stay under
-    # SQLite's limit on bound parameters.
-    per_chunk = max(1, MAX_PARAMETERS // max(1, len(rows[0])))
-    inserted = 0
-    for start in range(0, len(rows), per_chunk):
-        chunk = rows[start : start + per_chunk]
-        statement = (
-            dialect.insert(table)
-            .values(chunk)
-            .on_conflict_do_nothing()
-            .returning(*table.primary_key.columns)
-        )
-        inserted += len(conn.execute(statement).all())
-    return inserted
+    # One compiled statement run as an executemany (SQLAlchemy batches it into
+    # multi-row INSERTs); RETURNING gives back exactly the rows that went in,
+    # where drivers do not agree on rowcount.
+    statement = dialect.insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
+    return len(conn.execute(statement, rows).all())
 
 
 def insert_returning_id(conn: Connection, table: Table, values: Mapping[str, Any]) -> int:
