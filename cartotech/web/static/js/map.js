@@ -34,6 +34,8 @@
   // sort, page, lang) is not a filter and is dropped.
   const FILTER_KEYS = ["q", "type", "sector", "region", "departement", "epci", "label", "territory"];
 
+  const LANG = document.documentElement.lang === "en" ? "en" : "fr";
+  const NUMBER = new Intl.NumberFormat(LANG === "en" ? "en-GB" : "fr-FR");
   const TEXT = {
     fr: {
       legend: "Nombre d'acteurs",
@@ -58,9 +60,7 @@
       zoom_out: "Zoom out",
     },
   };
-  const LANG = document.documentElement.lang === "en" ? "en" : "fr";
   const T = TEXT[LANG];
-  const NUMBER = new Intl.NumberFormat(LANG === "en" ? "en-GB" : "fr-FR");
 
   // --- Small helpers --------------------------------------------------------
 
@@ -137,14 +137,15 @@
     return map;
   }
 
-  /** Outlines drawn plainly, to situate a point or a territory. */
-  async function drawContext(map) {
-    const outlines = await getJSON("/api/v1/map/outlines/departement.geojson");
+  /** The départements' outlines, drawn plainly to situate a point or a territory. */
+  const CONTEXT_URL = "/api/v1/map/outlines/departement.geojson";
+
+  function contextLayer(outlines) {
     return L.geoJSON(outlines, {
       interactive: false,
       className: "context-area",
       style: { color: OUTLINE, weight: 0.6, fillColor: EMPTY, fillOpacity: tileOpacity(0.6) },
-    }).addTo(map);
+    });
   }
 
   /** Fill opacity: opaque without tiles (the outlines are the map), lighter over tiles. */
@@ -252,7 +253,8 @@
         const code = areaCode(feature);
         const name = (result.names || {})[code] || feature.properties.name || code;
         const n = counts[code] || 0;
-        layer.bindTooltip(T.area(name, n), { sticky: true });
+        // An element, not a string: Leaflet would parse a string as HTML.
+        layer.bindTooltip(el("span", "", T.area(name, n)), { sticky: true });
         layer.bindPopup(() => areaPopup(feature.id, name, n));
       },
     }).addTo(map);
@@ -301,8 +303,14 @@
 
   // --- One map per [data-map] element ---------------------------------------
 
+  /** A territory's outline over the départements, the map fitted to it. */
   async function drawOutline(map, territoryId) {
-    const feature = await getJSON(`/api/v1/territories/${encodeURIComponent(territoryId)}/outline`);
+    // Fetched together, added in order: the outline must end up on top.
+    const [context, feature] = await Promise.all([
+      getJSON(CONTEXT_URL),
+      getJSON(`/api/v1/territories/${encodeURIComponent(territoryId)}/outline`),
+    ]);
+    contextLayer(context).addTo(map);
     const layer = L.geoJSON(feature, {
       interactive: false,
       className: "territory-outline",
@@ -310,6 +318,10 @@
     }).addTo(map);
     // No animation: this is the initial view, not a move the visitor asked for.
     map.fitBounds(layer.getBounds(), { padding: [8, 8], animate: false });
+  }
+
+  async function drawContext(map) {
+    contextLayer(await getJSON(CONTEXT_URL)).addTo(map);
   }
 
   async function drawMap(map, container) {
@@ -321,15 +333,13 @@
       // says more about where the actor is than a street-level zoom would.
       const [lat, lon] = data.point.split(",").map(Number);
       map.setView([lat, lon], 9, { animate: false });
-      await drawContext(map);
       L.marker([lat, lon], { title: data.label || "", alt: data.label || "" }).addTo(map);
+      await drawContext(map);
     } else if (data.level) {
-      // Areas first (so they are under the points), then the points.
-      await drawChoropleth(map, container, filters);
-      await drawPoints(map, filters);
+      // Markers live in a pane above the areas', so both can load at once.
+      await Promise.all([drawChoropleth(map, container, filters), drawPoints(map, filters)]);
     } else if (data.outline) {
-      await Promise.all([drawContext(map), drawOutline(map, data.outline)]);
-      await drawPoints(map, filters);
+      await Promise.all([drawOutline(map, data.outline), drawPoints(map, filters)]);
     } else if (data.territory) {
       // A commune or a group: no outline, so the actors decide the view.
       await drawContext(map);
