@@ -21,7 +21,6 @@ How it works, identically on SQLite and PostgreSQL:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,12 +30,14 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Integer,
+    Select,
     and_,
     bindparam,
     case,
     column,
     exists,
     func,
+    not_,
     or_,
     select,
     text,
@@ -99,42 +100,87 @@ class SearchResult:
     corrected: str | None = None
 
 
-def _word_condition(conn: Connection, alternatives: Sequence[str]) -> ColumnElement[bool]:
-    """Actors whose search text contains one of ``alternatives`` (folded words)."""
-    if conn.dialect.name == "sqlite":
-        match = " OR ".join(f'"{word}"' for word in alternatives)
-        fts = text("SELECT rowid FROM actor_fts WHERE actor_fts MATCH :match")
-        # A unique parameter: several of these subqueries go into one statement.
-        fts = fts.bindparams(bindparam("match", match, unique=True))
-        return actors.c.id.in_(fts.columns(column("rowid", Integer)))
-    return or_(*(actors.c.search_text.contains(word, autoescape=True) for word in alternatives))
+def _starts_with(column: Any, prefix: str) -> ColumnElement[bool]:
+    """``column`` starts with ``prefix``, as a range an index answers (LIKE cannot on SQLite).
+
+    Folded keys (names, aliases, query phrases) hold only ``[0-9a-z]`` and single spaces,
+    which all sort before "{": the keys starting with ``prefix`` are exactly those in
+    ``[prefix, prefix + "{")``, byte-wise on both databases.
+    """
+    return and_(column >= prefix, column < prefix + "{")
+
+
+def _alias_ids(condition: ColumnElement[bool]) -> Select[tuple[int]]:
+    """The actors with an alias meeting ``condition`` (one set, not a subquery per row)."""
+    return select(actor_aliases.c.actor_id).where(condition)
+
+
+def _head_condition(phrase: str) -> ColumnElement[bool]:
+    """The name or an alias starts with ``phrase`` (ranks 0 and 1)."""
+    alias_prefix = _alias_ids(_starts_with(actor_aliases.c.alias_norm, phrase))
+    return or_(_starts_with(actors.c.name_norm, phrase), actors.c.id.in_(alias_prefix))
+
+
+def _fts_query(groups: list[list[str]]) -> str:
+    """One FTS5 query for all the words, each with its corrections: FTS5 intersects the
+    words itself, cheaper than one ``IN (SELECT rowid ...)`` per word."""
+    return " AND ".join("(" + " OR ".join(f'"{w}"' for w in group) + ")" for group in groups)
+
+
+def _fts_condition(match: str) -> ColumnElement[bool]:
+    fts = text("SELECT rowid FROM actor_fts WHERE actor_fts MATCH :match")
+    # A unique parameter: facet statements combine this condition with others.
+    fts = fts.bindparams(bindparam("match", match, unique=True))
+    return actors.c.id.in_(fts.columns(column("rowid", Integer)))
+
+
+def _contains_words(groups: list[list[str]]) -> ColumnElement[bool]:
+    """Every group has a word the search text contains, tested row by row."""
+    return and_(
+        *(
+            or_(*(actors.c.search_text.contains(word, autoescape=True) for word in group))
+            for group in groups
+        )
+    )
+
+
+@dataclass(frozen=True)
+class _Text:
+    """What the words of a query match, in the two forms the store uses.
+
+    ``condition`` selects the matches (an FTS5 lookup on SQLite); ``row_condition`` is the
+    same test made on each row (the substring test PostgreSQL runs with its trigram
+    index), for scans that read rows in name order and stop early; ``fts`` is the FTS5
+    query when there is one.
+    """
+
+    condition: ColumnElement[bool]
+    row_condition: ColumnElement[bool]
+    fts: str | None = None
 
 
 def _text_condition(
     conn: Connection, words: list[str], phrase: str, corrections: dict[str, list[str]]
-) -> ColumnElement[bool]:
-    long_words = [w for w in words if len(w) >= MIN_WORD]
-    if not long_words:
+) -> _Text:
+    if not words:
+        return _Text(true(), true())
+    groups = [[w, *corrections.get(w, [])] for w in words if len(w) >= MIN_WORD]
+    if not groups:
         # Only short words ("M", "3D"): match names and aliases from their start.
-        alias_match = exists().where(
-            actor_aliases.c.actor_id == actors.c.id,
-            actor_aliases.c.alias_norm.startswith(phrase, autoescape=True),
-        )
-        return or_(actors.c.name_norm.startswith(phrase, autoescape=True), alias_match)
-    return and_(*(_word_condition(conn, [w, *corrections.get(w, [])]) for w in long_words))
+        head = _head_condition(phrase)
+        return _Text(head, head)
+    rows = _contains_words(groups)
+    if conn.dialect.name != "sqlite":
+        return _Text(rows, rows)
+    match = _fts_query(groups)
+    return _Text(_fts_condition(match), rows, match)
 
 
 def _rank(phrase: str) -> ColumnElement[int]:
-    alias_equal = exists().where(
-        actor_aliases.c.actor_id == actors.c.id, actor_aliases.c.alias_norm == phrase
-    )
-    alias_prefix = exists().where(
-        actor_aliases.c.actor_id == actors.c.id,
-        actor_aliases.c.alias_norm.startswith(phrase, autoescape=True),
-    )
+    alias_equal = _alias_ids(actor_aliases.c.alias_norm == phrase)
     return case(
-        (or_(actors.c.name_norm == phrase, alias_equal), 0),
-        (or_(actors.c.name_norm.startswith(phrase, autoescape=True), alias_prefix), 1),
+        (or_(actors.c.name_norm == phrase, actors.c.id.in_(alias_equal)), 0),
+        (_head_condition(phrase), 1),
         (actors.c.name_norm.contains(phrase, autoescape=True), 2),
         else_=3,
     )
@@ -288,7 +334,7 @@ def _facet_counts(
 class _Match:
     """The conditions a query resolved to, typo corrections applied."""
 
-    text: ColumnElement[bool]
+    text: _Text
     filters: dict[str, ColumnElement[bool]]
     total: int
     words: list[str]
@@ -297,43 +343,125 @@ class _Match:
 
     @property
     def where(self) -> ColumnElement[bool]:
-        return and_(self.text, *self.filters.values())
+        return and_(self.text.condition, *self.filters.values())
+
+    @property
+    def row_where(self) -> ColumnElement[bool]:
+        return and_(self.text.row_condition, *self.filters.values())
+
+
+def _count_matches(
+    conn: Connection, matching: _Text, filters: dict[str, ColumnElement[bool]]
+) -> int:
+    if matching.fts is not None and not filters:
+        # Every row of the FTS5 index is an actor: count there, without visiting actors.
+        count = text("SELECT count(*) FROM actor_fts WHERE actor_fts MATCH :match")
+        return int(conn.execute(count, {"match": matching.fts}).scalar_one())
+    return _count(conn, and_(matching.condition, *filters.values()))
 
 
 def _match(conn: Connection, query: ActorQuery, referential: Referential) -> _Match:
     words = name_tokens(query.text)
     phrase = " ".join(words)
     filters = _filters(conn, query, referential)
-    text_condition: ColumnElement[bool] = (
-        _text_condition(conn, words, phrase, {}) if words else true()
-    )
-    total = _count(conn, and_(text_condition, *filters.values()))
+    matching = _text_condition(conn, words, phrase, {})
+    total = _count_matches(conn, matching, filters)
     corrected = None
     if total == 0 and any(len(w) >= MIN_WORD for w in words):
         vocabulary = _vocabulary(conn)
         corrections = {w: vocabulary.correct(w) for w in words if len(w) >= MIN_WORD}
         if any(corrections.values()):
-            text_condition = _text_condition(conn, words, phrase, corrections)
-            total = _count(conn, and_(text_condition, *filters.values()))
+            matching = _text_condition(conn, words, phrase, corrections)
+            total = _count_matches(conn, matching, filters)
             corrected = " ".join((corrections.get(w) or [w])[0] for w in words)
-    return _Match(text_condition, filters, total, words, phrase, corrected)
+    return _Match(matching, filters, total, words, phrase, corrected)
+
+
+# Relevance pages of queries matching at least this many actors start with a read of
+# the name index (fewer are sorted at once), unless they end further than _HEAD_PAGE_END.
+_NAME_SCAN_FROM = 5_000
+_HEAD_PAGE_END = 1_000
+
+
+def _row_where(conn: Connection, match: _Match) -> ColumnElement[bool]:
+    """The matching condition tested row by row, for reads in name order.
+
+    SQLite's planner, without statistics, would rather read a filter's index (a région:
+    190,000 actors) and sort: the filters go where it cannot use an index (a CASE).
+    """
+    if conn.dialect.name != "sqlite" or not match.filters:
+        return match.row_where
+    hidden = case((and_(*match.filters.values()), 1), else_=0) == 1
+    return and_(match.text.row_condition, hidden)
+
+
+def _relevance_page(conn: Connection, match: _Match, query: ActorQuery) -> list[int] | None:
+    """The ids of a relevance-ordered page of many matches (None: sort them all).
+
+    The actors whose name or an alias starts with the phrase (ranks 0 and 1) come first;
+    the others are ranked only when those do not fill the page. Those found by name are
+    read in name order and reading stops at the end of the page, so that a word
+    matching half the directory does not sort all its matches. Same order as sorting
+    every match by rank, name and id.
+    """
+    end = query.offset + query.limit
+    if match.total < _NAME_SCAN_FROM or end > _HEAD_PAGE_END:
+        return None
+    phrase = match.corrected or match.phrase
+    order = (_rank(phrase), actors.c.name_norm, actors.c.id)
+    row_where = _row_where(conn, match)
+    by_name = (
+        select(actors.c.id)
+        .where(row_where, _starts_with(actors.c.name_norm, phrase))
+        .order_by(actors.c.name_norm, actors.c.id)
+        .limit(end)
+    )
+    alias_prefix = _alias_ids(_starts_with(actor_aliases.c.alias_norm, phrase))
+    by_alias = (
+        select(actors.c.id)
+        .where(row_where, actors.c.id.in_(alias_prefix))
+        .order_by(*order)
+        .limit(end)
+    )
+    # The first ``end`` of each way hold the first ``end`` of their union.
+    head_ids = {*conn.execute(by_name).scalars(), *conn.execute(by_alias).scalars()}
+    ranked = select(actors.c.id).where(actors.c.id.in_(sorted(head_ids))).order_by(*order)
+    page = list(conn.execute(ranked).scalars()) if head_ids else []
+    # Fewer than ``end`` means every rank 0 and 1 match is there: the rest follow them.
+    if len(page) < end and len(page) < match.total:
+        rest = (
+            select(actors.c.id)
+            .where(match.where, not_(_head_condition(phrase)))
+            .order_by(*order)
+            .limit(end - len(page))
+        )
+        page += conn.execute(rest).scalars()
+    return page[query.offset : end]
 
 
 def search_actors(conn: Connection, query: ActorQuery, referential: Referential) -> SearchResult:
     """Search actors; see the module docstring for how matching and ranking work."""
     match = _match(conn, query, referential)
-    statement = select(actors).where(match.where)
-    if query.sort == "name" or (query.sort == "relevance" and not match.words):
-        statement = statement.order_by(actors.c.name_norm, actors.c.id)
-    elif query.sort == "updated":
-        statement = statement.order_by(actors.c.updated_at.desc(), actors.c.id.desc())
+    ids = _relevance_page(conn, match, query) if query.sort == "relevance" and match.words else None
+    if ids is not None:
+        rows = conn.execute(select(actors).where(actors.c.id.in_(ids))).all() if ids else []
+        by_id = {row.id: row for row in rows}
+        items = [_row_to_item(by_id[i]) for i in ids]
     else:
-        rank = _rank(match.corrected or match.phrase)
-        statement = statement.order_by(rank, actors.c.name_norm, actors.c.id)
-    rows = conn.execute(statement.limit(query.limit).offset(query.offset))
-    items = [_row_to_item(row) for row in rows]
+        statement = select(actors).where(match.where)
+        if query.sort == "name" or (query.sort == "relevance" and not match.words):
+            statement = statement.order_by(actors.c.name_norm, actors.c.id)
+        elif query.sort == "updated":
+            statement = statement.order_by(actors.c.updated_at.desc(), actors.c.id.desc())
+        else:
+            rank = _rank(match.corrected or match.phrase)
+            statement = statement.order_by(rank, actors.c.name_norm, actors.c.id)
+        rows = conn.execute(statement.limit(query.limit).offset(query.offset)).all()
+        items = [_row_to_item(row) for row in rows]
     facets = (
-        _facet_counts(conn, match.filters, match.text, referential) if query.with_facets else {}
+        _facet_counts(conn, match.filters, match.text.condition, referential)
+        if query.with_facets
+        else {}
     )
     return SearchResult(items=items, total=match.total, facets=facets, corrected=match.corrected)
 
@@ -362,15 +490,16 @@ def actor_points(
     conn: Connection, query: ActorQuery, referential: Referential, limit: int
 ) -> tuple[list[dict[str, Any]], int]:
     """Up to ``limit`` placed actors matching ``query`` (id, name, type, position), and
-    how many match in all."""
+    how many placed actors match in all."""
     match = _match(conn, query, referential)
+    placed = and_(match.where, actors.c.lat.is_not(None))
     rows = conn.execute(
         select(actors.c.id, actors.c.name, actors.c.type, actors.c.lat, actors.c.lon)
-        .where(match.where, actors.c.lat.is_not(None))
+        .where(placed)
         .order_by(actors.c.id)
         .limit(limit)
     ).mappings()
-    return [dict(r) for r in rows], match.total
+    return [dict(r) for r in rows], _count(conn, placed)
 
 
 def _count(conn: Connection, where: ColumnElement[bool]) -> int:

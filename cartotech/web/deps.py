@@ -39,6 +39,11 @@ ReferentialDep = Annotated[Referential, Depends(referential)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
+def _given(values: list[str]) -> tuple[str, ...]:
+    """The non-empty values: a form's "any" option sends ``type=``, which filters nothing."""
+    return tuple(v for v in values if v.strip())
+
+
 def actor_query(
     settings: SettingsDep,
     q: Annotated[str, Query(max_length=200, description="Words to search (typos tolerated)")] = "",
@@ -58,13 +63,13 @@ def actor_query(
     size = min(per_page or settings.page_size, settings.max_page_size)
     return ActorQuery(
         text=q,
-        types=tuple(type),
-        sectors=tuple(sector),
-        regions=tuple(region),
-        departements=tuple(departement),
-        epcis=tuple(epci),
+        types=_given(type),
+        sectors=_given(sector),
+        regions=_given(region),
+        departements=_given(departement),
+        epcis=_given(epci),
         territory_id=territory or None,
-        labels=tuple(label),
+        labels=_given(label),
         sort=sort,
         limit=size,
         offset=(page - 1) * size,

@@ -168,3 +168,10 @@ def test_json_ld_cannot_break_out_of_its_script(client: TestClient) -> None:
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)
     assert block
     assert "<" not in block.group(1)
+
+
+def test_empty_filter_values_filter_nothing(client: TestClient) -> None:
+    everything = client.get("/api/v1/actors").json()["total"]
+    assert (
+        client.get("/api/v1/actors", params={"type": "", "label": ""}).json()["total"] == everything
+    )
