@@ -8,7 +8,6 @@ whose requests are recorded, so any test can check where the page went.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from cartotech.operations import build_demo, import_file
 from cartotech.store import create_store_engine
 from tests.browser.support import HOSTILE_ACTOR_NAME, LiveServer, Visit, new_visit
+from tests.pgcluster import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -55,13 +55,6 @@ actors:
     territory: fr:commune:29019
     source: browser-tests
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _wait_until_healthy(server: LiveServer) -> None:
@@ -102,7 +95,7 @@ def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def live_server(demo_database: Path) -> Iterator[LiveServer]:
-    port = _free_port()
+    port = free_port()
     log = demo_database.with_name("server.log")
     # The developer's CARTOTECH_* settings (a tile server, another database)
     # must not leak into a server whose pages are checked for outside requests.
