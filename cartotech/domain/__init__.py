@@ -1,6 +1,14 @@
 """Plain types and vocabularies of cartotech (no I/O)."""
 
 from cartotech.domain.dates import is_partial_date, parse_partial_date
+from cartotech.domain.documents import (
+    DOCUMENT_LANGUAGES,
+    BadInput,
+    BadInputKind,
+    Document,
+    normalize_text,
+    text_hash,
+)
 from cartotech.domain.records import (
     ActorRecord,
     AwardRecord,
@@ -38,3 +46,5 @@ __all__ = [
     "is_partial_date",
     "parse_partial_date",
 ]
+__all__ += ["DOCUMENT_LANGUAGES", "BadInput", "BadInputKind", "Document"]
+__all__ += ["normalize_text", "text_hash"]
