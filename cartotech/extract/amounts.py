@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from cartotech.extract.numbers import (
     SPACES,
@@ -70,7 +70,7 @@ class _Rules:
 _SP = f"[{SPACES}]"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rules(lang: Lang) -> _Rules:
     data = load_patterns("currencies")
     symbols = {str(k): str(v) for k, v in data["symbols"].items()}
@@ -88,9 +88,7 @@ def _rules(lang: Lang) -> _Rules:
         # "€45", "US$ 5", "EUR 10": a symbol, then at most one space, then the number.
         before=re.compile(rf"(?<![\w$€£¥])({symbol_re}){_SP}?$"),
         # " M€", "k€", " €", " MEUR", " M EUR": an optional scale, then a symbol.
-        after_symbol=re.compile(
-            rf"{_SP}?(?:({abbreviation_re}){_SP}?)?({symbol_re})(?![^\W\d_])"
-        ),
+        after_symbol=re.compile(rf"{_SP}?(?:({abbreviation_re}){_SP}?)?({symbol_re})(?![^\W\d_])"),
         # " euros", " d'euros", " de dollars", " million pounds": currency words.
         after_word=re.compile(
             rf"{_SP}?(?:({abbreviation_re}){_SP}+)?(?:(?:de|d['’]|of){_SP}*)?({word_re})(?![\w-])",
@@ -160,7 +158,9 @@ def _upper_bound(text: str, first: NumberSpan, lang: Lang, rules: _Rules) -> Num
     return number_at(text, symbol.end() if symbol else link.end(), lang)
 
 
-def _measure(text: str, number: NumberSpan, lang: Lang, rules: _Rules) -> tuple[_Money, float] | None:
+def _measure(
+    text: str, number: NumberSpan, lang: Lang, rules: _Rules
+) -> tuple[_Money, float] | None:
     """The money span that ``number`` starts or ends, and its value (lower bound of a range)."""
     money = _money(text, number, rules)
     if money is not None and (number.scaled or money.factor != 1 or money.start == number.start):
@@ -173,7 +173,9 @@ def _measure(text: str, number: NumberSpan, lang: Lang, rules: _Rules) -> tuple[
             if upper.scaled or abbreviation:
                 factor = rules.abbreviations[abbreviation.group(1)] if abbreviation else 1
                 end = abbreviation.end() if abbreviation else upper.end
-                return _Money(money.start, end, money.currency, 1), number.value * upper.scale * factor
+                return _Money(
+                    money.start, end, money.currency, 1
+                ), number.value * upper.scale * factor
         return money, number.value
     if upper is None:
         return None
@@ -232,7 +234,7 @@ class _PurposeRules:
     max_words: int
 
 
-@lru_cache(maxsize=None)
+@cache
 def _purpose_rules(lang: Lang) -> _PurposeRules:
     data = load_patterns("purposes")
     after = phrase_regex(data["after"][lang])
@@ -256,19 +258,18 @@ def _purpose(text: str, start: int, end: int, lang: Lang) -> str | None:
     rules = _purpose_rules(lang)
     after = text[end : sentence_bounds(text, end)[1]]
     trigger = rules.after.search(after)
-    if trigger and len(_WORD.findall(after[: trigger.start()])) <= rules.max_gap:
-        if not _CLAUSE_STOP.search(after[: trigger.start()]):
-            phrase_start = end + trigger.end()
-            words = _WORD.findall(_clause_after(text, phrase_start))[: rules.max_words]
-            while words and fold_key(words[0]) in rules.determiners:
-                words = words[1:]
-            if words and not words[0][0].isdigit():
-                return " ".join(words)
+    gap = after[: trigger.start()] if trigger else ""
+    if trigger and len(_WORD.findall(gap)) <= rules.max_gap and not _CLAUSE_STOP.search(gap):
+        words = _WORD.findall(_clause_after(text, end + trigger.end()))[: rules.max_words]
+        while words and fold_key(words[0]) in rules.determiners:
+            words = words[1:]
+        if words and not words[0][0].isdigit():
+            return " ".join(words)
     return _purpose_before(text, start, rules)
 
 
 def _purpose_before(text: str, start: int, rules: _PurposeRules) -> str | None:
-    """"un appel à projets doté de 550.000 euros" -> "appel à projets"."""
+    """ "un appel à projets doté de 550.000 euros" -> "appel à projets"."""
     sentence_start, _ = sentence_bounds(text, start)
     before = text[sentence_start:start]
     cut = list(_CLAUSE_STOP.finditer(before))
@@ -277,7 +278,11 @@ def _purpose_before(text: str, start: int, rules: _PurposeRules) -> str | None:
     words = _WORD.findall(before)
     folded = " ".join(fold_key(w) for w in words)
     for link in rules.links:
-        if folded == link or folded.endswith(" " + link) or (link.endswith("'") and folded.endswith(link)):
+        if (
+            folded == link
+            or folded.endswith(" " + link)
+            or (link.endswith("'") and folded.endswith(link))
+        ):
             break
     else:
         return None

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from cartotech.extract.amounts import find_amounts
 from cartotech.extract.numbers import (
@@ -97,7 +97,7 @@ class _Rules:
     range_open: frozenset[str]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rules(lang: Lang) -> _Rules:
     data = load_patterns("counts")
     nouns: dict[tuple[str, ...], str] = {}
@@ -108,9 +108,10 @@ def _rules(lang: Lang) -> _Rules:
     for kind, by_lang in data["qualifiers"].items():
         for phrase in by_lang[lang]:
             qualifier_kind[fold_key(phrase)] = kind
-    qualifiers = phrase_regex(list(data["qualifiers"]["more_than"][lang]) + [
-        p for k in ("approximately", "less_than") for p in data["qualifiers"][k][lang]
-    ])
+    qualifiers = phrase_regex(
+        list(data["qualifiers"]["more_than"][lang])
+        + [p for k in ("approximately", "less_than") for p in data["qualifiers"][k][lang]]
+    )
     verbs = {
         fold_key(verb): str(unit)
         for unit, by_lang in data["verb_units"].items()
@@ -214,7 +215,7 @@ class _Reader:
     def sentence_initial(self, token: _Token) -> bool:
         start, _ = sentence_bounds(self.text, token.start)
         before = self.text[start : token.start].rstrip()
-        return before == "" or before[-1] in ":;«\"“(—–-•"
+        return before == "" or before[-1] in ':;«"“(—–-•'
 
 
 def _qualifier(reader: _Reader, start: int) -> re.Match[str] | None:
@@ -269,10 +270,7 @@ def _subject(reader: _Reader, start: int, end: int, notes: list[str]) -> str:
     if left_words:
         left_start += left_words[0].start()
     right_words = list(re.finditer(r"\S+", text[end:right_end]))[:5]
-    if right_words:
-        right_end = end + right_words[-1].end()
-    else:
-        right_end = end
+    right_end = end + right_words[-1].end() if right_words else end
     subject = " ".join(text[max(left_start, s_start) : right_end].split())
     return subject + "".join(f" ({note})" for note in dict.fromkeys(notes))
 
@@ -328,10 +326,10 @@ def _with_noun(reader: _Reader, number: NumberSpan, notes: list[str]) -> Count |
             end = upper.end
             notes = [*notes, "range lower bound"]
     i = reader.index_at(end)
-    if number.kind == "approximate" or number.scaled:
-        # "une dizaine de start-up", "3 millions de visiteurs", "a dozen of"
-        if i < len(reader.tokens) and reader.tokens[i].key in ("de", "d'", "of"):
-            i += 1
+    # "une dizaine de start-up", "3 millions de visiteurs", "a dozen of"
+    collective = number.kind == "approximate" or number.scaled
+    if collective and i < len(reader.tokens) and reader.tokens[i].key in ("de", "d'", "of"):
+        i += 1
     found = reader.find_noun(i)
     if found is None:
         return None
@@ -377,9 +375,9 @@ def _bare(
         unit = rules.verbs[previous.key]
         return _bare_count(reader, qualifier_start, number, value, unit, notes)
     if rules.anaphora_after.match(text, number.end):
-        unit = _antecedent(reader, number.start)
-        if unit is not None:
-            return _bare_count(reader, number.start, number, value, unit, notes)
+        antecedent = _antecedent(reader, number.start)
+        if antecedent is not None:
+            return _bare_count(reader, number.start, number, value, antecedent, notes)
     return None
 
 

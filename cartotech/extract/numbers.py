@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
@@ -80,15 +80,17 @@ class NumberSpan:
 
 def check_lang(lang: str) -> Lang:
     """``lang`` if the extractors read it, else an :class:`InputError` naming the choices."""
-    if lang not in LANGS:
-        raise InputError(
-            f"language {lang!r} is not extracted: expected one of {', '.join(LANGS)}",
-            field="lang",
-        )
-    return lang  # type: ignore[return-value]
+    if lang == "fr":
+        return "fr"
+    if lang == "en":
+        return "en"
+    raise InputError(
+        f"language {lang!r} is not extracted: expected one of {', '.join(LANGS)}",
+        field="lang",
+    )
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_patterns(name: str) -> dict[str, Any]:
     """The pattern file ``cartotech/extract/patterns/<name>.yaml``, parsed once."""
     path = resources.files("cartotech.extract") / "patterns" / f"{name}.yaml"
@@ -118,7 +120,9 @@ def phrase_regex(phrases: list[str] | set[str], *, ignore_case: bool = True) -> 
                 parts.append(r"\s+")
             else:
                 plain = fold(ch) if ignore_case else ch
-                parts.append(f"[{re.escape(ch)}{re.escape(plain)}]" if plain != ch else re.escape(ch))
+                parts.append(
+                    f"[{re.escape(ch)}{re.escape(plain)}]" if plain != ch else re.escape(ch)
+                )
         return "".join(parts)
 
     unique = sorted({p for p in phrases if p}, key=lambda p: (-len(p), p))
@@ -170,7 +174,7 @@ class _Words:
     scale_regex: re.Pattern[str]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _words(lang: Lang) -> _Words:
     data = load_patterns("numbers")[lang]
     units = {fold_key(k): int(v) for k, v in data["units"].items()}
@@ -207,7 +211,7 @@ def _words(lang: Lang) -> _Words:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _glued_suffixes() -> frozenset[str]:
     return frozenset(load_patterns("numbers")["glued_suffixes"])
 
