@@ -230,6 +230,7 @@ class _PurposeRules:
     after: re.Pattern[str]
     links: list[str]
     determiners: frozenset[str]
+    prepositions: frozenset[str]
     max_gap: int
     max_words: int
 
@@ -242,6 +243,7 @@ def _purpose_rules(lang: Lang) -> _PurposeRules:
         after=re.compile(rf"(?<![\w'’])(?:{after})(?![\w'’])", re.IGNORECASE),
         links=sorted((fold_key(x) for x in data["before_links"][lang]), key=len, reverse=True),
         determiners=frozenset(fold_key(x) for x in data["determiners"][lang]),
+        prepositions=frozenset(fold_key(x) for x in data["prepositions"][lang]),
         max_gap=int(data["max_gap_words"]),
         max_words=int(data["max_words"]),
     )
@@ -291,7 +293,8 @@ def _purpose_before(text: str, start: int, rules: _PurposeRules) -> str | None:
     if words and fold_key(words[-1]).endswith("'") and link.endswith("'"):
         words = words[:-1]
     for i in range(len(words) - 1, -1, -1):
-        if fold_key(words[i]) in rules.determiners:
+        key = fold_key(words[i])
+        if key in rules.determiners or key in rules.prepositions:
             phrase = words[i + 1 :]
             return " ".join(phrase[: rules.max_words]) if phrase else None
     return None

@@ -28,6 +28,7 @@ from cartotech.extract.numbers import (
     load_patterns,
     number_at,
     parse_decimal,
+    parse_number_words,
     phrase_regex,
     sentence_bounds,
 )
@@ -83,6 +84,9 @@ class _Rules:
     nouns: dict[tuple[str, ...], str]
     longest: int
     blockers: frozenset[tuple[str, ...]]
+    rank_gap: frozenset[str]
+    measure_units: frozenset[str]
+    ratio: re.Pattern[str]
     gap_stop: frozenset[str]
     max_gap: int
     qualifier: re.Pattern[str]
@@ -121,7 +125,14 @@ def _rules(lang: Lang) -> _Rules:
     return _Rules(
         nouns=nouns,
         longest=max(len(k) for k in nouns),
-        blockers=frozenset(_phrase_keys(str(b)) for b in data["blockers"][lang]),
+        blockers=frozenset(
+            _phrase_keys(str(b)) for b in data["blockers"][lang] + data["measures"][lang]
+        ),
+        rank_gap=frozenset(_key(str(w)) for w in data["rank_gap"][lang]),
+        measure_units=frozenset(str(u) for u in data["measure_units"]),
+        ratio=re.compile(
+            rf"(?:^|\s)(\S+)\s+(?:{phrase_regex(data['ratio_links'][lang])})\s+$", re.IGNORECASE
+        ),
         gap_stop=frozenset(_key(str(w)) for w in data["gap_stop"][lang]),
         max_gap=int(data["max_gap_words"]),
         qualifier=re.compile(rf"(?<![\w'’])({qualifiers})\s*$", re.IGNORECASE),
@@ -190,7 +201,8 @@ class _Reader:
             found = self.noun_at(i)
             if found is not None:
                 unit, last = found
-                if self.lang == "en":  # head-final compounds: "start-up projects"
+                compound = self.lang == "en" and unit not in rules.measure_units
+                if compound:  # head-final compounds: "start-up projects"
                     while last + 1 < len(self.tokens) and self._adjacent(last):
                         following = self.noun_at(last + 1)
                         if following is None:
@@ -201,6 +213,8 @@ class _Reader:
             word = self.text[token.start : token.end]
             if not word[0].isalpha() or token.key in rules.gap_stop or self.blocked_at(i):
                 return None
+            if token.key in rules.rank_gap:
+                return None  # "the 10 largest players": a rank
             gap += 1
             i += 1
         return None
@@ -230,6 +244,11 @@ def _skip_number(reader: _Reader, number: NumberSpan, qualifier_start: int) -> b
         return True
     if rules.rank_before.search(text[max(0, number.start - 12) : number.start]):
         return True
+    ratio = rules.ratio.search(text[max(0, number.start - 30) : number.start])
+    if ratio and (
+        ratio.group(1).isdigit() or parse_number_words(ratio.group(1), reader.lang) is not None
+    ):
+        return True  # "4 sur 10", "four in 10"
     previous = reader.word_before(qualifier_start)
     if previous is None:
         return False

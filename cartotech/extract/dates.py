@@ -64,7 +64,6 @@ Direction = Literal["past", "future", "near"]
 class _Rules:
     months: dict[str, int]
     weekdays: dict[str, int]
-    full_weekdays: frozenset[str]
     past: frozenset[str]
     future: frozenset[str]
     this: frozenset[str]
@@ -82,8 +81,9 @@ _YEAR = r"(?:1[89]|20)\d{2}"
 def _rules(lang: Lang) -> _Rules:
     data = load_patterns("dates")
     months = {fold_key(k): int(v) for k, v in data["months"][lang].items()}
+    months.update({fold_key(k): int(v) for k, v in data["month_abbreviations"][lang].items()})
     weekdays = {fold_key(k): int(v) for k, v in data["weekdays"][lang].items()}
-    full_weekdays = frozenset(k for k in weekdays if len(k) > 4)
+    weekdays.update({fold_key(k): int(v) for k, v in data["weekday_abbreviations"][lang].items()})
     suffixes = phrase_regex(data["day_suffixes"][lang])
     past_after = list(data["past_after"][lang])
     future_after = list(data["future_after"][lang])
@@ -91,9 +91,16 @@ def _rules(lang: Lang) -> _Rules:
     future_before = list(data["future_before"][lang])
     this_before = list(data["this_before"][lang])
 
-    month = rf"(?P<month>{phrase_regex(list(data['months'][lang]))})(?![\w])\.?"
-    weekday = rf"(?P<wd>{phrase_regex(list(data['weekdays'][lang]))})(?![\w])\.?"
-    full_weekday = rf"(?P<wd>{phrase_regex([w for w in data['weekdays'][lang] if len(w) > 4])})"
+    full_months = phrase_regex(list(data["months"][lang]))
+    short_months = phrase_regex(list(data["month_abbreviations"][lang]))
+    # In a date with a day or a year, a month may be abbreviated ("3 janv. 2020").
+    month = rf"(?P<month>(?:{full_months})(?![\w])|(?:{short_months})(?![\w])\.?)"
+    # Alone or with dernier/prochain/last/next, only a full month name is a date.
+    full_month = rf"(?P<month>{full_months})(?![\w])"
+    full_days = phrase_regex(list(data["weekdays"][lang]))
+    short_days = phrase_regex(list(data["weekday_abbreviations"][lang]))
+    weekday = rf"(?P<wd>(?:{full_days})(?![\w])|(?:{short_days})(?![\w])\.?)"
+    full_weekday = rf"(?P<wd>{full_days})(?![\w])"
     prefix = rf"(?:{weekday},?\s+)?"
     day = rf"(?<![\d\w.,])(?P<day>[0-3]?\d)(?:{suffixes})?(?![\d])"
     day2 = rf"(?:\s*(?:-|–|au|et|to|and)\s*(?P<day2>[0-3]?\d)(?:{suffixes})?(?![\d]))?"
@@ -112,20 +119,19 @@ def _rules(lang: Lang) -> _Rules:
     if lang == "en":
         patterns.append(("mdy", rf"{prefix}(?<![\w]){month}\s+{day}{day2}(?:,?\s+{year})?"))
     if after_words:  # "juin dernier", "mercredi prochain"
-        patterns.append(("month_after", rf"(?<![\w]){month}{after}"))
+        patterns.append(("month_after", rf"(?<![\w]){full_month}{after}"))
         patterns.append(("weekday_after", rf"(?<![\w]){full_weekday}(?![\w]){after}"))
     if before_words:  # "last June", "ce mercredi", "on Friday"
-        patterns.append(("month_before", rf"{before}{month}"))
+        patterns.append(("month_before", rf"{before}{full_month}"))
         patterns.append(("weekday_before", rf"{before}{full_weekday}(?![\w])"))
     patterns += [
-        ("month_bare", rf"(?<![\w])(?:{preceders})\s+{month}"),
+        ("month_bare", rf"(?<![\w])(?:{preceders})\s+{full_month}"),
         ("weekday_bare", rf"(?<![\w]){full_weekday}(?![\w])"),
     ]
     flags = re.IGNORECASE
     return _Rules(
         months=months,
         weekdays=weekdays,
-        full_weekdays=full_weekdays,
         past=frozenset(fold_key(w) for w in past_after + past_before),
         future=frozenset(fold_key(w) for w in future_after + future_before),
         this=frozenset(fold_key(w) for w in this_before),
@@ -134,7 +140,7 @@ def _rules(lang: Lang) -> _Rules:
         not_year_before=frozenset(fold_key(w) for w in data["not_year_before"][lang]),
         patterns=tuple((name, re.compile(p, flags)) for name, p in patterns),
         year=re.compile(
-            rf"(?<![\w.,])(?<!\d[ \u00a0\u202f])(?P<y1>{_YEAR})"
+            rf"(?<![\w.,])(?P<y1>{_YEAR})"
             rf"(?:\s*[-–/]\s*(?P<y2>{_YEAR}|\d{{2}}))?(?![\w]|[.,]\d|[ \u00a0\u202f]\d{{3}}(?!\d))",
         ),
     )
@@ -225,10 +231,6 @@ def _read(match: re.Match[str], kind: str, lang: Lang, rules: _Rules) -> _Found 
         day = None
     if kind == "month_bare":
         start = match.start("month")
-    if kind in ("month_bare", "month_before") and month is not None:
-        abbreviation = len(fold_key(g["month"].rstrip("."))) <= 4 and lang == "en"
-        if abbreviation and fold_key(g["month"]) not in ("may", "june", "july"):
-            return None  # a bare abbreviation ("in Mar") is too ambiguous
     if day is not None and month is not None and not _valid(year or 2000, month, day):
         return None
     return _Found(start, end, kind, year, month, day, weekday, direction)
@@ -369,12 +371,12 @@ def _find_references(
             if kind == "weekday_bare" and _blocked_weekday(text, found, rules):
                 continue
             candidates.append(found)
-    candidates.sort(key=lambda f: (f.start, -(f.end - f.start)))
+    candidates.sort(key=lambda f: (-(f.end - f.start), f.start))
     chosen: list[_Found] = []
     for candidate in candidates:
         if not _overlaps(candidate.start, candidate.end, [(c.start, c.end) for c in chosen]):
             chosen.append(candidate)
-    return chosen
+    return sorted(chosen, key=lambda f: f.start)
 
 
 def _find_years(text: str, rules: _Rules, taken: list[tuple[int, int]]) -> list[_Found]:

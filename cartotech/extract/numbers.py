@@ -90,11 +90,22 @@ def check_lang(lang: str) -> Lang:
     )
 
 
+class _WordsLoader(yaml.SafeLoader):
+    """YAML without booleans: pattern files hold words, and YAML 1.1 would read the
+    English "on" and the French "no" (numéro) as True and False."""
+
+
+_WordsLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 @cache
 def load_patterns(name: str) -> dict[str, Any]:
     """The pattern file ``cartotech/extract/patterns/<name>.yaml``, parsed once."""
     path = resources.files("cartotech.extract") / "patterns" / f"{name}.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_WordsLoader)  # noqa: S506
     if not isinstance(data, dict):
         raise InputError(f"pattern file {name}.yaml must hold a mapping")
     return data
@@ -359,6 +370,11 @@ def _word_spans(text: str, lang: Lang) -> list[NumberSpan]:
     return found
 
 
+@cache
+def _glued_scales(lang: Lang) -> dict[str, int]:
+    return {str(k): int(v) for k, v in load_patterns("numbers")["glued_scales"][lang].items()}
+
+
 def _digits_from(text: str, match: re.Match[str], lang: Lang) -> NumberSpan | None:
     end = match.end()
     letters = _LETTERS.match(text, end)
@@ -366,7 +382,10 @@ def _digits_from(text: str, match: re.Match[str], lang: Lang) -> NumberSpan | No
         return None  # 5G, 3D, 2ème, 1er: names and ordinals
     value = parse_decimal(match.group(), lang)
     scale = 1.0
-    if not letters:
+    if letters and letters.group() in _glued_scales(lang):
+        scale = float(_glued_scales(lang)[letters.group()])
+        end = letters.end()
+    elif not letters:
         w = _words(lang)
         scale_match = w.scale_regex.match(text, end)
         if scale_match:
