@@ -11,7 +11,7 @@ sentence says it. Currencies, scales and purpose triggers are data in
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from cartotech.extract.numbers import (
@@ -213,10 +213,11 @@ def find_amounts(text: str, lang: str) -> list[Amount]:
                 end=money.end,
                 value=value,
                 currency=money.currency,
-                purpose=_purpose(text, money.start, money.end, checked),
+                purpose=None,
             )
         )
-    return found
+    spans = [(a.start, a.end) for a in found]
+    return [replace(a, purpose=_purpose(text, a.start, a.end, checked, spans)) for a in found]
 
 
 # --- what the money is for (best effort) ---------------------------------------------
@@ -238,7 +239,12 @@ class _PurposeRules:
 @cache
 def _purpose_rules(lang: Lang) -> _PurposeRules:
     data = load_patterns("purposes")
-    after = phrase_regex(data["after"][lang])
+    triggers = [str(t) for t in data["after"][lang]]
+    # French contracts "à le(s)" into "au"/"aux": "destinés aux tiers-lieux".
+    triggers += [
+        t[:-1] + contracted for t in triggers if t.endswith(" à") for contracted in ("au", "aux")
+    ]
+    after = phrase_regex(triggers)
     return _PurposeRules(
         after=re.compile(rf"(?<![\w'’])(?:{after})(?![\w'’])", re.IGNORECASE),
         links=sorted((fold_key(x) for x in data["before_links"][lang]), key=len, reverse=True),
@@ -256,17 +262,25 @@ def _clause_after(text: str, end: int) -> str:
     return rest[: cut.start()] if cut else rest
 
 
-def _purpose(text: str, start: int, end: int, lang: Lang) -> str | None:
+def _purpose(
+    text: str, start: int, end: int, lang: Lang, amounts: list[tuple[int, int]]
+) -> str | None:
+    """What the amount at ``start:end`` is for: the phrase after "pour"/"for"/"dédiés à"
+    a few words after it, else the noun phrase it completes ("une enveloppe de …").
+    Another amount is never a purpose ("from €1m to €2m")."""
     rules = _purpose_rules(lang)
     after = text[end : sentence_bounds(text, end)[1]]
     trigger = rules.after.search(after)
     gap = after[: trigger.start()] if trigger else ""
     if trigger and len(_WORD.findall(gap)) <= rules.max_gap and not _CLAUSE_STOP.search(gap):
-        words = _WORD.findall(_clause_after(text, end + trigger.end()))[: rules.max_words]
-        while words and fold_key(words[0]) in rules.determiners:
+        phrase_start = end + trigger.end()
+        words = list(_WORD.finditer(_clause_after(text, phrase_start)))[: rules.max_words]
+        while words and fold_key(words[0].group()) in rules.determiners:
             words = words[1:]
-        if words and not words[0][0].isdigit():
-            return " ".join(words)
+        first = phrase_start + words[0].start() if words else -1
+        if words and not any(s <= first < e for s, e in amounts):
+            last = phrase_start + words[-1].end()
+            return " ".join(text[first:last].split())
     return _purpose_before(text, start, rules)
 
 

@@ -22,6 +22,7 @@ from cartotech.extract.amounts import find_amounts
 from cartotech.extract.numbers import (
     Lang,
     NumberSpan,
+    SpanIndex,
     check_lang,
     find_numbers,
     fold_key,
@@ -96,6 +97,7 @@ class _Rules:
     year_prepositions: frozenset[str]
     comparison: re.Pattern[str]
     verbs: dict[str, str]
+    verb_before: re.Pattern[str]
     anaphora_after: re.Pattern[str]
     range_link: re.Pattern[str]
     range_open: frozenset[str]
@@ -146,6 +148,12 @@ def _rules(lang: Lang) -> _Rules:
             rf"(?<![\w])({phrase_regex(data['comparisons'][lang])})\s*$", re.IGNORECASE
         ),
         verbs=verbs,
+        # "emploie 90", "en emploie aujourd'hui 90": the verb, then adverbs only.
+        verb_before=re.compile(
+            rf"(?<![\w'’])({phrase_regex(list(verbs))})"
+            rf"(?:\s+(?:{phrase_regex(data['verb_adverbs'][lang])}))*\s*$",
+            re.IGNORECASE,
+        ),
         anaphora_after=re.compile(
             rf"\s*(?:{phrase_regex(data['anaphora_after'][lang])})(?![\w])", re.IGNORECASE
         ),
@@ -302,12 +310,12 @@ def find_counts(text: str, lang: str) -> list[Count]:
     checked = check_lang(lang)
     reader = _Reader(text, checked)
     rules = reader.rules
-    money = [(a.start, a.end) for a in find_amounts(text, checked)]
+    money = SpanIndex((a.start, a.end) for a in find_amounts(text, checked))
     found: list[Count] = []
     seen: set[str] = set()
     done = -1
     for number in find_numbers(text, checked):
-        if number.start < done or any(number.start < e and s < number.end for s, e in money):
+        if number.start < done or money.overlaps(number.start, number.end):
             continue
         qualifier = _qualifier(reader, number.start)
         qualifier_start = number.start - len(qualifier.group()) if qualifier else number.start
@@ -389,15 +397,20 @@ def _bare(
         if same_sentence:
             start = qualifier_start - len(comparison.group())
             return _bare_count(reader, start, number, value, same_sentence[-1].unit, notes)
-    previous = reader.word_before(qualifier_start)
-    if previous is not None and previous.key in rules.verbs:
-        unit = rules.verbs[previous.key]
-        return _bare_count(reader, qualifier_start, number, value, unit, notes)
+    verb = _verb_before(reader, qualifier_start)
+    if verb is not None:
+        return _bare_count(reader, qualifier_start, number, value, rules.verbs[verb], notes)
     if rules.anaphora_after.match(text, number.end):
         antecedent = _antecedent(reader, number.start)
         if antecedent is not None:
             return _bare_count(reader, number.start, number, value, antecedent, notes)
     return None
+
+
+def _verb_before(reader: _Reader, pos: int) -> str | None:
+    """The employment verb just before ``pos``, over adverbs ("emploie aujourd'hui")."""
+    match = reader.rules.verb_before.search(reader.text[max(0, pos - 60) : pos])
+    return fold_key(match.group(1)) if match else None
 
 
 def _bare_count(

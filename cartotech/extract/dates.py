@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from typing import Literal
@@ -26,7 +27,14 @@ from typing import Literal
 from cartotech.errors import InputError
 from cartotech.extract.amounts import find_amounts
 from cartotech.extract.counts import find_counts
-from cartotech.extract.numbers import Lang, check_lang, fold_key, load_patterns, phrase_regex
+from cartotech.extract.numbers import (
+    Lang,
+    SpanIndex,
+    check_lang,
+    fold_key,
+    load_patterns,
+    phrase_regex,
+)
 
 __all__ = ["DateMention", "find_dates"]
 
@@ -335,10 +343,10 @@ def find_dates(text: str, lang: str, published: str | None = None) -> list[DateM
     checked = check_lang(lang)
     rules = _rules(checked)
     reference = _parse_published(published) if published else None
-    taken = [(a.start, a.end) for a in find_amounts(text, checked)]
-    taken += [(c.start, c.end) for c in find_counts(text, checked)]
-    found = _find_references(text, checked, rules, taken)
-    found += _find_years(text, rules, taken + [(f.start, f.end) for f in found])
+    numeric = [(a.start, a.end) for a in find_amounts(text, checked)]
+    numeric += [(c.start, c.end) for c in find_counts(text, checked)]
+    found = _find_references(text, checked, rules, SpanIndex(numeric))
+    found += _find_years(text, rules, SpanIndex(numeric + [(f.start, f.end) for f in found]))
     found.sort(key=lambda f: f.start)
     if reference is None:
         reference = _latest(found)
@@ -354,36 +362,36 @@ def find_dates(text: str, lang: str, published: str | None = None) -> list[DateM
     return mentions
 
 
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start < e and s < end for s, e in spans)
-
-
-def _find_references(
-    text: str, lang: Lang, rules: _Rules, taken: list[tuple[int, int]]
-) -> list[_Found]:
+def _find_references(text: str, lang: Lang, rules: _Rules, taken: SpanIndex) -> list[_Found]:
     """Day, month and weekday references, longest first where they overlap."""
     candidates: list[_Found] = []
     for kind, pattern in rules.patterns:
         for match in pattern.finditer(text):
             found = _read(match, kind, lang, rules)
-            if found is None or _overlaps(found.start, found.end, taken):
+            if found is None or taken.overlaps(found.start, found.end):
                 continue
             if kind == "weekday_bare" and _blocked_weekday(text, found, rules):
                 continue
             candidates.append(found)
     candidates.sort(key=lambda f: (-(f.end - f.start), f.start))
     chosen: list[_Found] = []
+    starts: list[int] = []
     for candidate in candidates:
-        if not _overlaps(candidate.start, candidate.end, [(c.start, c.end) for c in chosen]):
-            chosen.append(candidate)
-    return sorted(chosen, key=lambda f: f.start)
+        i = bisect_left(starts, candidate.start)
+        if i > 0 and chosen[i - 1].end > candidate.start:
+            continue
+        if i < len(chosen) and chosen[i].start < candidate.end:
+            continue
+        chosen.insert(i, candidate)
+        starts.insert(i, candidate.start)
+    return chosen
 
 
-def _find_years(text: str, rules: _Rules, taken: list[tuple[int, int]]) -> list[_Found]:
+def _find_years(text: str, rules: _Rules, taken: SpanIndex) -> list[_Found]:
     """Standalone years and year ranges (each year its own mention), not decades."""
     found: list[_Found] = []
     for match in rules.year.finditer(text):
-        if _overlaps(match.start(), match.end(), taken):
+        if taken.overlaps(match.start(), match.end()):
             continue
         before = re.findall(r"[^\W\d_]+\.?|[#°]", text[max(0, match.start() - 14) : match.start()])
         last = fold_key(before[-1]) if before else ""

@@ -11,8 +11,10 @@ the rules (number words, glued suffixes…) are data in ``patterns/*.yaml``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Literal
 
@@ -33,6 +35,7 @@ __all__ = [
     "parse_decimal",
     "parse_number_words",
     "phrase_regex",
+    "SpanIndex",
     "sentence_bounds",
 ]
 
@@ -201,8 +204,10 @@ def _words(lang: Lang) -> _Words:
     every += list(data["approximate"]) + list(data["one_articles"])
     word = rf"(?:{phrase_regex(every)})"
     joiner = rf"(?:{phrase_regex(list(data['joiners']))})"
+    # "vingt et un", "vingt-et-un", "quatre-vingt-dix", "two hundred and five"
+    sep = r"(?:\s*-\s*|\s+)"
     regex = re.compile(
-        rf"(?<![\w-]){word}(?:(?:\s*-\s*|\s+|\s+{joiner}\s+){word})*(?![\w-])",
+        rf"(?<![\w-]){word}(?:{sep}(?:{joiner}{sep})?{word})*(?![\w-])",
         re.IGNORECASE,
     )
     scale_regex = re.compile(
@@ -268,17 +273,22 @@ def _valid_prefix(words: list[str], lang: Lang) -> int:
                 value < 10 or (lang == "fr" and previous in (60, 80) and 10 <= value < 20)
             ):
                 state = "unit"
+            elif state == "unit" and lang == "fr" and previous == 10 and 7 <= value <= 9:
+                state = "unit"  # dix-sept, soixante-dix-huit, quatre-vingt-dix-neuf
             else:
                 break
             previous = value
         elif word in w.hundred:
             # "cent", "deux cents", "mille cent", "a hundred", "one hundred"; not "un cent"
             after_unit = state == "unit" and (previous >= 2 or lang == "en")
-            if not (after_unit or state in ("start", "article", "scale")):
+            alone = state == "start" and lang == "fr"  # "cent emplois"; not "hundred jobs"
+            if not (after_unit or alone or state in ("article", "scale")):
                 break
             state = "hundred"
         elif word in w.scales:
-            if state == "approx":
+            # "mille emplois" stands alone; "millions", "thousand" need a number before
+            alone = state == "start" and lang == "fr" and w.scales[word] == 1000
+            if state == "approx" or (state == "start" and not alone):
                 break
             state = "scale"
         elif word in w.approximate:
@@ -420,23 +430,46 @@ def find_numbers(text: str, lang: str) -> list[NumberSpan]:
     """Every number written in ``text`` in digits or in words, in text order."""
     checked = check_lang(lang)
     spans = _digit_spans(text, checked)
-    taken = [(s.start, s.end) for s in spans]
-    for span in _word_spans(text, checked):
-        if not any(span.start < e and s < span.end for s, e in taken):
-            spans.append(span)
+    taken = SpanIndex((s.start, s.end) for s in spans)
+    spans += [w for w in _word_spans(text, checked) if not taken.overlaps(w.start, w.end)]
     return sorted(spans, key=lambda s: s.start)
 
 
 _SENTENCE_END = re.compile(r"[.!?…]+[\"»”’)]*\s+|\n\s*")
 
 
+@lru_cache(maxsize=16)
+def _sentence_breaks(text: str) -> tuple[list[int], list[int]]:
+    """Where sentences end (stop or line break) and where the next ones start."""
+    ends, starts = [], []
+    for match in _SENTENCE_END.finditer(text):
+        ends.append(match.start())
+        starts.append(match.end())
+    return ends, starts
+
+
 def sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     """The start and end of the sentence that holds ``text[pos]``: a stop (``.``, ``!``,
     ``?``, ``…``) followed by a space, or a line break, ends a sentence; the dot inside
     ``550.000`` does not."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text, 0, pos):
-        start = match.end()
-    following = _SENTENCE_END.search(text, pos)
-    end = following.start() if following else len(text)
-    return start, end
+    ends, starts = _sentence_breaks(text)
+    i = bisect_right(starts, pos)
+    start = starts[i - 1] if i else 0
+    j = bisect_left(ends, pos)
+    end = ends[j] if j < len(ends) else len(text)
+    return start, max(start, end)
+
+
+class SpanIndex:
+    """Character spans, asked in O(log n) whether a span overlaps one of them."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._spans = sorted(spans)
+        self._starts = [start for start, _ in self._spans]
+        self._max_end: list[int] = []
+        for _, end in self._spans:
+            self._max_end.append(max(end, self._max_end[-1]) if self._max_end else end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self._starts, end)  # the spans that start before ``end``
+        return i > 0 and self._max_end[i - 1] > start
