@@ -223,7 +223,7 @@ def find_amounts(text: str, lang: str) -> list[Amount]:
 # --- what the money is for (best effort) ---------------------------------------------
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*['’]?|\d+(?:[.,]\d+)*")
-_CLAUSE_STOP = re.compile(r"[,;:()«»\"“”\[\]—–]|\s-\s")
+_CLAUSE_STOP = re.compile(r"[;:()«»\"“”\[\]—–]|,(?!\d)|\s-\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +232,7 @@ class _PurposeRules:
     links: list[str]
     determiners: frozenset[str]
     prepositions: frozenset[str]
+    phrase_stops: frozenset[str]
     max_gap: int
     max_words: int
 
@@ -250,6 +251,7 @@ def _purpose_rules(lang: Lang) -> _PurposeRules:
         links=sorted((fold_key(x) for x in data["before_links"][lang]), key=len, reverse=True),
         determiners=frozenset(fold_key(x) for x in data["determiners"][lang]),
         prepositions=frozenset(fold_key(x) for x in data["prepositions"][lang]),
+        phrase_stops=frozenset(fold_key(x) for x in data["phrase_stops"][lang]),
         max_gap=int(data["max_gap_words"]),
         max_words=int(data["max_words"]),
     )
@@ -277,6 +279,10 @@ def _purpose(
         words = list(_WORD.finditer(_clause_after(text, phrase_start)))[: rules.max_words]
         while words and fold_key(words[0].group()) in rules.determiners:
             words = words[1:]
+        for i, word in enumerate(words):
+            if fold_key(word.group()) in rules.phrase_stops:
+                words = words[:i]
+                break
         first = phrase_start + words[0].start() if words else -1
         if words and not any(s <= first < e for s, e in amounts):
             last = phrase_start + words[-1].end()

@@ -198,14 +198,16 @@ class _Reader:
         keys = tuple(t.key for t in self.tokens[i : i + 2])
         return any(keys[: len(b)] == b for b in self.rules.blockers)
 
-    def find_noun(self, i: int) -> tuple[str, int] | None:
+    def find_noun(self, i: int, max_gap: int) -> tuple[str, int] | None:
         """The noun a number ending before token ``i`` counts: at most ``max_gap``
         adjective-like words away, before any function word, number or punctuation."""
         rules = self.rules
         if i < len(self.tokens) and self.blocked_at(i):
             return None
         gap = 0
-        while i < len(self.tokens) and gap <= rules.max_gap:
+        while i < len(self.tokens) and gap <= max_gap:
+            if i > 0 and "\n" in self.text[self.tokens[i - 1].end : self.tokens[i].start]:
+                return None  # a line break ends the phrase (titles, datelines)
             found = self.noun_at(i)
             if found is not None:
                 unit, last = found
@@ -273,11 +275,14 @@ def _skip_number(reader: _Reader, number: NumberSpan, qualifier_start: int) -> b
 
 
 def _value(reader: _Reader, number: NumberSpan) -> float:
-    """The count's value; ``80,000`` in French press is 80 000 (a count has no
-    thousandths)."""
+    """The count's value. A count has no thousandths: ``80,000`` in French press and
+    ``1.500`` in English press (both borrowed from the other notation) are thousands."""
     raw = reader.text[number.start : number.end]
-    if reader.lang == "fr" and not number.scaled and re.fullmatch(r"\d{1,3},\d{3}", raw):
-        return parse_decimal(raw, "en")
+    if not number.scaled:
+        if reader.lang == "fr" and re.fullmatch(r"\d{1,3},\d{3}", raw):
+            return parse_decimal(raw, "en")
+        if reader.lang == "en" and re.fullmatch(r"\d{1,3}\.\d{3}", raw):
+            return parse_decimal(raw, "fr")
     return number.value
 
 
@@ -357,7 +362,10 @@ def _with_noun(reader: _Reader, number: NumberSpan, notes: list[str]) -> Count |
     collective = number.kind == "approximate" or number.scaled
     if collective and i < len(reader.tokens) and reader.tokens[i].key in ("de", "d'", "of"):
         i += 1
-    found = reader.find_noun(i)
+    raw = text[number.start : number.end]
+    year_like = raw.isdigit() and len(raw) == 4 and 1900 <= number.value <= 2100
+    # "1990 emplois", "2000 nouveaux emplois"; a year-like number reaches no further
+    found = reader.find_noun(i, 1 if year_like else rules.max_gap)
     if found is None:
         return None
     unit, last = found

@@ -115,8 +115,10 @@ def _rules(lang: Lang) -> _Rules:
     year = rf"(?P<year>{_YEAR})(?![\d\w])"
     after_words = past_after + future_after
     before_words = past_before + future_before + this_before
+    month_before_words = past_before + future_before + list(data["this_before_month"][lang])
     after = rf"(?:\s+(?P<after>{phrase_regex(after_words)})(?![\w]))" if after_words else ""
     before = rf"(?<![\w])(?P<before>{phrase_regex(before_words)})\s+"
+    month_before = rf"(?<![\w])(?P<before>{phrase_regex(month_before_words)})\s+"
     preceders = phrase_regex(data["month_preceders"][lang])
     patterns = [
         ("iso", rf"(?<![\w-])(?P<year>{_YEAR})-(?P<mm>\d{{2}})-(?P<dd>\d{{2}})(?![\w-])"),
@@ -130,7 +132,7 @@ def _rules(lang: Lang) -> _Rules:
         patterns.append(("month_after", rf"(?<![\w]){full_month}{after}"))
         patterns.append(("weekday_after", rf"(?<![\w]){full_weekday}(?![\w]){after}"))
     if before_words:  # "last June", "ce mercredi", "on Friday"
-        patterns.append(("month_before", rf"{before}{full_month}"))
+        patterns.append(("month_before", rf"{month_before}{full_month}"))
         patterns.append(("weekday_before", rf"{before}{full_weekday}(?![\w])"))
     patterns += [
         ("month_bare", rf"(?<![\w])(?:{preceders})\s+{full_month}"),
@@ -362,6 +364,21 @@ def find_dates(text: str, lang: str, published: str | None = None) -> list[DateM
     return mentions
 
 
+_SPECIFICITY = {
+    "iso": 3,
+    "numeric": 3,
+    "dmy": 3,
+    "mdy": 3,
+    "my": 2,
+    "month_after": 2,
+    "month_before": 2,
+    "month_bare": 2,
+    "weekday_after": 1,
+    "weekday_before": 1,
+    "weekday_bare": 1,
+}
+
+
 def _find_references(text: str, lang: Lang, rules: _Rules, taken: SpanIndex) -> list[_Found]:
     """Day, month and weekday references, longest first where they overlap."""
     candidates: list[_Found] = []
@@ -373,7 +390,8 @@ def _find_references(text: str, lang: Lang, rules: _Rules, taken: SpanIndex) -> 
             if kind == "weekday_bare" and _blocked_weekday(text, found, rules):
                 continue
             candidates.append(found)
-    candidates.sort(key=lambda f: (-(f.end - f.start), f.start))
+    # A day beats a month, a month beats a weekday; then the longer span wins.
+    candidates.sort(key=lambda f: (-_SPECIFICITY[f.kind], -(f.end - f.start), f.start))
     chosen: list[_Found] = []
     starts: list[int] = []
     for candidate in candidates:

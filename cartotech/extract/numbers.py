@@ -51,10 +51,11 @@ _NUMBER_BODY = rf"""
         \d{{1,3}}(?:(?:{_SPACE_CLASS}|[.,'])\d{{3}})+(?:[.,]\d+)?   # grouped thousands
       | \d+(?:[.,]\d+)?
     )
-    (?!\d)
+    (?!\d|/\d)
 """
-# Not inside a word, a bigger number or a name such as "Covid-19".
-_DIGITS = re.compile(r"(?<![\w.,])(?<!\w[-–])" + _NUMBER_BODY, re.VERBOSE)
+# Not inside a word, a bigger number, a name such as "Covid-19" or a numeric date or
+# fraction ("18/10/2022", "24/7").
+_DIGITS = re.compile(r"(?<![\w.,/])(?<!\w[-–])" + _NUMBER_BODY, re.VERBOSE)
 # The same, anchored where the caller says (the second bound of "10-15").
 _DIGITS_AT = re.compile(_NUMBER_BODY, re.VERBOSE)
 _LETTERS = re.compile(r"[^\W\d_]+")

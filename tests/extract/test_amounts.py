@@ -118,7 +118,12 @@ def test_each_distinct_text_once_in_text_order() -> None:
         ("Une enveloppe de 900 000 euros a été votée.", "fr", "enveloppe"),
         ("Un budget de 2 millions d'euros est prévu.", "fr", "budget"),
         ("It raised $12m to expand into Spain.", "en", "expand into Spain"),
-        ("A €5m fund for local founders was unveiled.", "en", "local founders was unveiled"),
+        ("A €5m fund for local founders was unveiled.", "en", "local founders"),
+        (
+            "It put €1.8 million on the table for a 4,500 sq m building that opens soon.",
+            "en",
+            "4,500 sq m building",
+        ),
     ],
 )
 def test_purpose_is_the_phrase_that_says_what_it_funds(text: str, lang: str, purpose: str) -> None:

@@ -108,6 +108,23 @@ def test_a_comparison_counts_the_same_thing_as_the_count_before() -> None:
     ]
 
 
+def test_a_part_counts_the_same_thing_as_the_whole() -> None:
+    text = "Le groupe compte 1 200 emplois, dont 800 en CDI."
+    assert _counts(text, "fr") == [("1 200 emplois", 1200, "jobs"), ("dont 800", 800, "jobs")]
+    text = "It created 400 jobs, including 150 in Lyon, and 35% of them for women."
+    assert _counts(text, "en") == [("400 jobs", 400, "jobs"), ("including 150", 150, "jobs")]
+
+
+def test_a_count_does_not_reach_over_a_line_break_or_into_a_numeric_date() -> None:
+    text = "Mis à jour le 18/10/2022\n\nLabellisée Métropole, la ville attire 40 start-up."
+    assert _counts(text, "fr") == [("40 start-up", 40, "startups")]
+
+
+def test_thousands_borrowed_from_the_other_notation() -> None:
+    assert _counts("Le parc couvre 80,000 m².", "fr") == [("80,000 m²", 80_000, "m2")]
+    assert _counts("The plant created 1.500 jobs.", "en") == [("1.500 jobs", 1500, "jobs")]
+
+
 def test_an_employment_verb_says_what_a_bare_number_counts() -> None:
     text = "Rachetée en 2010, l'entreprise en emploie aujourd’hui près de 90."
     assert _counts(text, "fr") == [("près de 90", 90, "employees")]

@@ -148,6 +148,19 @@ def test_a_year_alone_is_the_reference_when_the_text_gives_no_full_date() -> Non
     assert _dates(text, "fr") == [("2016", "2016"), ("juin dernier", "2016-06")]
 
 
+def test_a_day_beats_a_weekday_or_a_month_around_it() -> None:
+    text = "The club met on October 6 and meets on Thursday, December 8."
+    assert _dates(text, "en", "2022-10-18") == [
+        ("October 6", "2022-10-06"),
+        ("Thursday, December 8", "2022-12-08"),
+    ]
+    text = "Mis à jour le 18/10/2022, le jeudi 20 octobre prochain."
+    assert _dates(text, "fr") == [
+        ("18/10/2022", "2022-10-18"),
+        ("jeudi 20 octobre prochain", "2022-10-20"),
+    ]
+
+
 def test_unresolvable_references_are_left_out() -> None:
     assert _dates("Mardi dernier, le salon a fermé.", "fr") == []
     assert _dates("Mardi dernier, le salon a fermé.", "fr", "2019") == []
