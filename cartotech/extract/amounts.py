@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from cartotech.extract.numbers import (
     SPACES,
@@ -23,7 +23,9 @@ from cartotech.extract.numbers import (
     fold_key,
     load_patterns,
     number_at,
+    of_link,
     phrase_regex,
+    range_link_end,
     sentence_bounds,
 )
 
@@ -63,8 +65,8 @@ class _Rules:
     after_symbol: re.Pattern[str]
     after_word: re.Pattern[str]
     abbreviation: re.Pattern[str]
-    range_link: re.Pattern[str]
     symbol_prefix: re.Pattern[str]
+    of_link: re.Pattern[str]
 
 
 _SP = f"[{SPACES}]"
@@ -91,13 +93,14 @@ def _rules(lang: Lang) -> _Rules:
         after_symbol=re.compile(rf"{_SP}?(?:({abbreviation_re}){_SP}?)?({symbol_re})(?![^\W\d_])"),
         # " euros", " d'euros", " de dollars", " million pounds": currency words.
         after_word=re.compile(
-            rf"{_SP}?(?:({abbreviation_re}){_SP}+)?(?:(?:de|d['’]|of){_SP}*)?({word_re})(?![\w-])",
+            rf"{_SP}?(?:({abbreviation_re}){_SP}+)?(?:(?:{of_link(lang).pattern}){_SP}*)?"
+            rf"({word_re})(?![\w-])",
             re.IGNORECASE,
         ),
         # "$3bn", "€45m", "€12K": a scale glued or spaced after a number after a symbol.
         abbreviation=re.compile(rf"{_SP}?({abbreviation_re})(?![\w])"),
-        range_link=re.compile(rf"{_SP}*(?:-|–|à|au|et|to|and){_SP}*", re.IGNORECASE),
         symbol_prefix=re.compile(rf"(?:{symbol_re}){_SP}?"),
+        of_link=of_link(lang),
     )
 
 
@@ -117,7 +120,7 @@ def _money_after(text: str, number: NumberSpan, rules: _Rules) -> _Money | None:
     abbreviation, word = match.group(1), fold_key(match.group(2))
     factor = rules.abbreviations[abbreviation] if abbreviation else 1
     between = text[number.end : match.start(2)]
-    linked = bool(re.search(r"\b(?:de|d['’]|of)\b|d['’]", between, re.IGNORECASE))
+    linked = rules.of_link.search(between) is not None
     scaled = number.scaled or abbreviation is not None
     if linked and not scaled:
         return None  # "3 tonnes d'euros" is not written; "cinq de dollars" is not money
@@ -148,14 +151,17 @@ def _money(text: str, number: NumberSpan, rules: _Rules) -> _Money | None:
     return _money_before(text, number, rules) or _money_after(text, number, rules)
 
 
-def _upper_bound(text: str, first: NumberSpan, lang: Lang, rules: _Rules) -> NumberSpan | None:
-    """The upper bound of a range that starts with ``first`` (``2 à 3``, ``2-3``,
-    ``€10 and €20``), its currency symbol, if repeated, skipped."""
-    link = rules.range_link.match(text, first.end)
-    if not link:
+def _upper_bound(
+    text: str, first: NumberSpan, start: int, lang: Lang, rules: _Rules
+) -> NumberSpan | None:
+    """The upper bound of a range whose lower bound ``first`` is written from ``start``
+    (``2 à 3``, ``2-3``, ``between €10 and €20``), its currency symbol, if repeated,
+    skipped."""
+    link = range_link_end(text, start, first.end, lang)
+    if link is None:
         return None
-    symbol = rules.symbol_prefix.match(text, link.end())
-    return number_at(text, symbol.end() if symbol else link.end(), lang)
+    symbol = rules.symbol_prefix.match(text, link)
+    return number_at(text, symbol.end() if symbol else link, lang)
 
 
 def _measure(
@@ -165,7 +171,7 @@ def _measure(
     money = _money(text, number, rules)
     if money is not None and (number.scaled or money.factor != 1 or money.start == number.start):
         return money, number.value * money.factor
-    upper = _upper_bound(text, number, lang, rules)
+    upper = _upper_bound(text, number, money.start if money else number.start, lang, rules)
     if money is not None:
         # "$2-3 million", "€10 to €20 million": the scale comes with the upper bound.
         if upper is not None:
@@ -189,7 +195,12 @@ def _measure(
 def find_amounts(text: str, lang: str) -> list[Amount]:
     """Every money amount written with a number in ``text``, each distinct text once,
     in text order. ``lang`` is ``fr`` or ``en`` (it decides ``1,200`` and the words)."""
-    checked = check_lang(lang)
+    return list(_amounts(text, check_lang(lang)))
+
+
+@lru_cache(maxsize=4)
+def _amounts(text: str, checked: Lang) -> tuple[Amount, ...]:
+    """The amounts of one text, kept for the next call (counts and dates ask again)."""
     rules = _rules(checked)
     found: list[Amount] = []
     seen: set[str] = set()
@@ -217,7 +228,7 @@ def find_amounts(text: str, lang: str) -> list[Amount]:
             )
         )
     spans = [(a.start, a.end) for a in found]
-    return [replace(a, purpose=_purpose(text, a.start, a.end, checked, spans)) for a in found]
+    return tuple(replace(a, purpose=_purpose(text, a.start, a.end, checked, spans)) for a in found)
 
 
 # --- what the money is for (best effort) ---------------------------------------------

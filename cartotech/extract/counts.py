@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from cartotech.extract.amounts import find_amounts
 from cartotech.extract.numbers import (
@@ -28,9 +28,11 @@ from cartotech.extract.numbers import (
     fold_key,
     load_patterns,
     number_at,
+    of_link,
     parse_decimal,
     parse_number_words,
     phrase_regex,
+    range_link_end,
     sentence_bounds,
 )
 
@@ -67,7 +69,9 @@ def _singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
 def _key(word: str) -> str:
+    """The lexicon key of a word: folded and singular (words repeat: cached)."""
     return _singular(fold_key(word))
 
 
@@ -99,8 +103,6 @@ class _Rules:
     verbs: dict[str, str]
     verb_before: re.Pattern[str]
     anaphora_after: re.Pattern[str]
-    range_link: re.Pattern[str]
-    range_open: frozenset[str]
 
 
 @cache
@@ -123,7 +125,6 @@ def _rules(lang: Lang) -> _Rules:
         for unit, by_lang in data["verb_units"].items()
         for verb in by_lang[lang]
     }
-    ranges = [r for r in data["ranges"][lang] if r not in ("et", "and")]
     return _Rules(
         nouns=nouns,
         longest=max(len(k) for k in nouns),
@@ -157,10 +158,6 @@ def _rules(lang: Lang) -> _Rules:
         anaphora_after=re.compile(
             rf"\s*(?:{phrase_regex(data['anaphora_after'][lang])})(?![\w])", re.IGNORECASE
         ),
-        range_link=re.compile(
-            rf"\s*(?:{phrase_regex(ranges)}|(?<=\s)(?:et|and)(?=\s))\s*", re.IGNORECASE
-        ),
-        range_open=frozenset({"entre", "between", "de", "from"}),
     )
 
 
@@ -312,7 +309,12 @@ _NOTES = {"more_than": "more than", "approximately": "approx.", "less_than": "le
 
 def find_counts(text: str, lang: str) -> list[Count]:
     """Every count of countable things in ``text``, each distinct text once, in text order."""
-    checked = check_lang(lang)
+    return list(_counts(text, check_lang(lang)))
+
+
+@lru_cache(maxsize=4)
+def _counts(text: str, checked: Lang) -> tuple[Count, ...]:
+    """The counts of one text, kept for the next call (find_dates asks again)."""
     reader = _Reader(text, checked)
     rules = reader.rules
     money = SpanIndex((a.start, a.end) for a in find_amounts(text, checked))
@@ -340,28 +342,26 @@ def find_counts(text: str, lang: str) -> list[Count]:
         if count.text not in seen:
             seen.add(count.text)
             found.append(count)
-    return found
+    return tuple(found)
 
 
 def _with_noun(reader: _Reader, number: NumberSpan, notes: list[str]) -> Count | None:
     text, rules = reader.text, reader.rules
     end = number.end
     lower = number
-    previous = reader.word_before(number.start)
-    link = rules.range_link.match(text, end)
-    if link and fold_key(link.group()) in ("et", "and"):
-        # "entre 10 et 15", "between 10 and 15"; not "10 et 12 juin" or "2 and 3 others"
-        link = link if previous is not None and previous.key in rules.range_open else None
-    if link:
-        upper = number_at(text, link.end(), reader.lang)
+    link = range_link_end(text, number.start, number.end, reader.lang)
+    if link is not None:
+        upper = number_at(text, link, reader.lang)
         if upper is not None and upper.kind != "approximate":
             end = upper.end
             notes = [*notes, "range lower bound"]
     i = reader.index_at(end)
     # "une dizaine de start-up", "3 millions de visiteurs", "a dozen of"
     collective = number.kind == "approximate" or number.scaled
-    if collective and i < len(reader.tokens) and reader.tokens[i].key in ("de", "d'", "of"):
-        i += 1
+    if collective and i < len(reader.tokens):
+        token = reader.tokens[i]
+        if of_link(reader.lang).fullmatch(text[token.start : token.end]):
+            i += 1
     raw = text[number.start : number.end]
     year_like = raw.isdigit() and len(raw) == 4 and 1900 <= number.value <= 2100
     # "1990 emplois", "2000 nouveaux emplois"; a year-like number reaches no further

@@ -111,20 +111,29 @@ def _rules(lang: Lang) -> _Rules:
     full_weekday = rf"(?P<wd>{full_days})(?![\w])"
     prefix = rf"(?:{weekday},?\s+)?"
     day = rf"(?<![\d\w.,])(?P<day>[0-3]?\d)(?:{suffixes})?(?![\d])"
-    day2 = rf"(?:\s*(?:-|–|au|et|to|and)\s*(?P<day2>[0-3]?\d)(?:{suffixes})?(?![\d]))?"
+    day_links = phrase_regex(data["day_range_links"][lang])
+    day2 = rf"(?:\s*(?:{day_links})\s*(?P<day2>[0-3]?\d)(?:{suffixes})?(?![\d]))?"
+    day_month = "".join(
+        rf"(?:\s+(?:{phrase_regex(links)}))?" for links in [data["day_month_links"][lang]] if links
+    )
+    month_year = rf"(?:\s+(?:{phrase_regex(data['month_year_links'][lang])}))?"
     year = rf"(?P<year>{_YEAR})(?![\d\w])"
     after_words = past_after + future_after
     before_words = past_before + future_before + this_before
     month_before_words = past_before + future_before + list(data["this_before_month"][lang])
     after = rf"(?:\s+(?P<after>{phrase_regex(after_words)})(?![\w]))" if after_words else ""
+    optional_after = f"{after}?" if after else ""
     before = rf"(?<![\w])(?P<before>{phrase_regex(before_words)})\s+"
     month_before = rf"(?<![\w])(?P<before>{phrase_regex(month_before_words)})\s+"
     preceders = phrase_regex(data["month_preceders"][lang])
     patterns = [
         ("iso", rf"(?<![\w-])(?P<year>{_YEAR})-(?P<mm>\d{{2}})-(?P<dd>\d{{2}})(?![\w-])"),
         ("numeric", rf"(?<![\w/.])(?P<n1>\d{{1,2}})[/.](?P<n2>\d{{1,2}})[/.]{year}"),
-        ("dmy", rf"{prefix}{day}{day2}(?:\s+of)?\s+{month}(?:,?\s+{year})?{after and after + '?'}"),
-        ("my", rf"(?<![\w]){month}(?:\s+(?:de\s+l['’]année|of))?,?\s+{year}"),
+        (
+            "dmy",
+            rf"{prefix}{day}{day2}{day_month}\s+{month}(?:,?\s+{year})?{optional_after}",
+        ),
+        ("my", rf"(?<![\w]){month}{month_year},?\s+{year}"),
     ]
     if lang == "en":
         patterns.append(("mdy", rf"{prefix}(?<![\w]){month}\s+{day}{day2}(?:,?\s+{year})?"))

@@ -32,6 +32,8 @@ __all__ = [
     "fold_key",
     "load_patterns",
     "number_at",
+    "of_link",
+    "range_link_end",
     "parse_decimal",
     "parse_number_words",
     "phrase_regex",
@@ -474,3 +476,32 @@ class SpanIndex:
     def overlaps(self, start: int, end: int) -> bool:
         i = bisect_left(self._starts, end)  # the spans that start before ``end``
         return i > 0 and self._max_end[i - 1] > start
+
+
+@cache
+def _range_rules(lang: Lang) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    data = load_patterns("numbers")["ranges"][lang]
+    link = re.compile(rf"\s*(?:{phrase_regex(data['links'])})\s*", re.IGNORECASE)
+    conjunction = re.compile(rf"\s+(?:{phrase_regex(data['conjunctions'])})\s+", re.IGNORECASE)
+    opener = re.compile(rf"(?<![\w'’])(?:{phrase_regex(data['openers'])})\s+$", re.IGNORECASE)
+    return link, conjunction, opener
+
+
+def range_link_end(text: str, start: int, end: int, lang: Lang) -> int | None:
+    """Where the upper bound may start, if a range link follows the lower bound written
+    at ``text[start:end]`` (``10 à``, ``10-``, ``entre 10 et``, ``between €10 and``)."""
+    link, conjunction, opener = _range_rules(lang)
+    match = link.match(text, end)
+    if match:
+        return match.end()
+    match = conjunction.match(text, end)
+    if match and opener.search(text[max(0, start - 20) : start]):
+        return match.end()
+    return None
+
+
+@cache
+def of_link(lang: Lang) -> re.Pattern[str]:
+    """The word between a scale or a collective noun and what it counts ("de", "of")."""
+    words = phrase_regex(load_patterns("numbers")["of_links"][lang])
+    return re.compile(rf"(?:{words})(?![\w])|d['’]", re.IGNORECASE)
