@@ -15,6 +15,7 @@ vague quantities are not counts. Nouns, blockers and triggers are data in
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -173,14 +174,7 @@ class _Reader:
 
     def index_at(self, pos: int) -> int:
         """Index of the first token that starts at or after ``pos``."""
-        lo, hi = 0, len(self._starts)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self._starts[mid] < pos:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+        return bisect_left(self._starts, pos)
 
     def noun_at(self, i: int) -> tuple[str, int] | None:
         """The unit of the lexicon noun that starts at token ``i``, and its last token index."""

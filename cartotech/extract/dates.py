@@ -74,7 +74,7 @@ class _Rules:
     weekdays: dict[str, int]
     past: frozenset[str]
     future: frozenset[str]
-    this: frozenset[str]
+    capitalised: bool
     weekday_blockers: frozenset[str]
     decade_before: frozenset[str]
     not_year_before: frozenset[str]
@@ -113,9 +113,8 @@ def _rules(lang: Lang) -> _Rules:
     day = rf"(?<![\d\w.,])(?P<day>[0-3]?\d)(?:{suffixes})?(?![\d])"
     day_links = phrase_regex(data["day_range_links"][lang])
     day2 = rf"(?:\s*(?:{day_links})\s*(?P<day2>[0-3]?\d)(?:{suffixes})?(?![\d]))?"
-    day_month = "".join(
-        rf"(?:\s+(?:{phrase_regex(links)}))?" for links in [data["day_month_links"][lang]] if links
-    )
+    links = data["day_month_links"][lang]
+    day_month = rf"(?:\s+(?:{phrase_regex(links)}))?" if links else ""
     month_year = rf"(?:\s+(?:{phrase_regex(data['month_year_links'][lang])}))?"
     year = rf"(?P<year>{_YEAR})(?![\d\w])"
     after_words = past_after + future_after
@@ -135,7 +134,7 @@ def _rules(lang: Lang) -> _Rules:
         ),
         ("my", rf"(?<![\w]){month}{month_year},?\s+{year}"),
     ]
-    if lang == "en":
+    if "month_day" in data["day_month_orders"][lang]:  # "April 3, 2019", "June 24"
         patterns.append(("mdy", rf"{prefix}(?<![\w]){month}\s+{day}{day2}(?:,?\s+{year})?"))
     if after_words:  # "juin dernier", "mercredi prochain"
         patterns.append(("month_after", rf"(?<![\w]){full_month}{after}"))
@@ -153,7 +152,7 @@ def _rules(lang: Lang) -> _Rules:
         weekdays=weekdays,
         past=frozenset(fold_key(w) for w in past_after + past_before),
         future=frozenset(fold_key(w) for w in future_after + future_before),
-        this=frozenset(fold_key(w) for w in this_before),
+        capitalised=lang in data["capitalised_names"],
         weekday_blockers=frozenset(fold_key(w) for w in data["weekday_blockers"][lang]),
         decade_before=frozenset(fold_key(w) for w in data["decade_before"][lang]),
         not_year_before=frozenset(fold_key(w) for w in data["not_year_before"][lang]),
@@ -170,12 +169,12 @@ def _parse_published(published: str) -> _Reference:
     try:
         if match is None:
             raise ValueError(published)
-        year, month, day = (int(g) if g else None for g in match.groups())
-        assert year is not None
-        reference = _Reference(year, month, day if month else None)
+        year = int(match.group(1))
+        month = int(match.group(2)) if match.group(2) else None
+        day = int(match.group(3)) if month and match.group(3) else None
         if month is not None:
-            dt.date(year, month, day or 1)
-        return reference
+            dt.date(year, month, day or 1)  # raises on 2021-13 or 2021-02-30
+        return _Reference(year, month, day)
     except ValueError:
         raise InputError(
             f"publication date {published!r} is not a date: expected YYYY-MM-DD "
@@ -226,10 +225,10 @@ def _capitalised(match: re.Match[str], group: str) -> bool:
     return value is None or value[:1].isupper()
 
 
-def _read(match: re.Match[str], kind: str, lang: Lang, rules: _Rules) -> _Found | None:
+def _read(match: re.Match[str], kind: str, rules: _Rules) -> _Found | None:
     """What one pattern match says, or None if it is not a date after all."""
     g = match.groupdict()
-    if lang == "en" and not (_capitalised(match, "month") and _capitalised(match, "wd")):
+    if rules.capitalised and not (_capitalised(match, "month") and _capitalised(match, "wd")):
         return None  # "may", "march", "sun": English months and days are capitalised
     start, end = match.start(), match.end()
     year = int(g["year"]) if g.get("year") else None
@@ -393,7 +392,7 @@ def _find_references(text: str, lang: Lang, rules: _Rules, taken: SpanIndex) -> 
     candidates: list[_Found] = []
     for kind, pattern in rules.patterns:
         for match in pattern.finditer(text):
-            found = _read(match, kind, lang, rules)
+            found = _read(match, kind, rules)
             if found is None or taken.overlaps(found.start, found.end):
                 continue
             if kind == "weekday_bare" and _blocked_weekday(text, found, rules):
