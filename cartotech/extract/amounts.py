@@ -11,6 +11,7 @@ sentence says it. Currencies, scales and purpose triggers are data in
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
@@ -18,6 +19,7 @@ from cartotech.extract.numbers import (
     SPACES,
     Lang,
     NumberSpan,
+    SpanIndex,
     check_lang,
     find_numbers,
     fold_key,
@@ -227,8 +229,61 @@ def _amounts(text: str, checked: Lang) -> tuple[Amount, ...]:
                 purpose=None,
             )
         )
+    found += _implicit(text, checked, found, seen)
+    found.sort(key=lambda a: a.start)
     spans = [(a.start, a.end) for a in found]
     return tuple(replace(a, purpose=_purpose(text, a.start, a.end, checked, spans)) for a in found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Implicit:
+    cue: re.Pattern[str]
+    follower: re.Pattern[str]
+    default: str | None
+
+
+@cache
+def _implicit_rules(lang: Lang) -> _Implicit:
+    data = load_patterns("currencies")["implicit"]
+    words = int(data["max_words_before"])
+    return _Implicit(
+        cue=re.compile(
+            rf"(?<![\w'’])(?:{phrase_regex(data['cues'][lang])})(?![\w'’])"
+            rf"(?:[^\w.;:!?]+[\w'’-]+){{0,{words}}}?[^\w.;:!?]*$",
+            re.IGNORECASE,
+        ),
+        follower=re.compile(
+            rf"\s*(?:$|[^\w\s]|(?:{phrase_regex(data['followers'][lang])})(?![\w'’]))",
+            re.IGNORECASE,
+        ),
+        default=data["default"].get(lang),
+    )
+
+
+def _implicit(text: str, lang: Lang, found: list[Amount], seen: set[str]) -> list[Amount]:
+    """Scaled numbers without currency words that the sentence says are money
+    ("la start-up lève 3 millions auprès de ...")."""
+    rules = _implicit_rules(lang)
+    currencies = Counter(a.currency for a in found)
+    currency = currencies.most_common(1)[0][0] if currencies else rules.default
+    if currency is None:
+        return []
+    taken = SpanIndex((a.start, a.end) for a in found)
+    extra = []
+    for number in find_numbers(text, lang):
+        if not number.scaled or number.kind == "approximate":
+            continue
+        if taken.overlaps(number.start, number.end):
+            continue
+        surface = text[number.start : number.end]
+        if surface in seen or not rules.follower.match(text, number.end):
+            continue
+        sentence_start, _ = sentence_bounds(text, number.start)
+        if not rules.cue.search(text[max(sentence_start, number.start - 80) : number.start]):
+            continue
+        seen.add(surface)
+        extra.append(Amount(surface, number.start, number.end, number.value, currency))
+    return extra
 
 
 # --- what the money is for (best effort) ---------------------------------------------
@@ -295,6 +350,9 @@ def _purpose(
                 words = words[:i]
                 break
         first = phrase_start + words[0].start() if words else -1
+        elided = re.match(r"[^\W\d_]{1,2}['’](?=[^\W\d_])", words[0].group()) if words else None
+        if elided and fold_key(elided.group()) in rules.determiners:
+            first += elided.end()  # "l’accélération" -> "accélération"
         if words and not any(s <= first < e for s, e in amounts):
             last = phrase_start + words[-1].end()
             return " ".join(text[first:last].split())

@@ -80,6 +80,31 @@ def test_ranges_take_the_lower_bound(text: str, lang: str, surface: str, value: 
     assert (amount.text, amount.value) == (surface, value)
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        (
+            "La jeune pousse lève 4 millions auprès de deux fonds.",
+            "fr",
+            [("4 millions", 4e6, "EUR")],
+        ),
+        ("Un budget de 2,5 millions a été voté.", "fr", [("2,5 millions", 2.5e6, "EUR")]),
+        (
+            "It raised $1m, then 3 million in a seed round.",
+            "en",
+            [("$1m", 1e6, "USD"), ("3 million", 3e6, "USD")],
+        ),
+        ("It raised 3 million in a seed round.", "en", []),  # dollars or euros?
+        ("Le salon attire 3 millions de visiteurs.", "fr", []),  # a count, not money
+        ("It raised its profile with 2 million users.", "en", []),
+    ],
+)
+def test_scaled_numbers_that_the_sentence_says_are_money(
+    text: str, lang: str, expected: list[tuple[str, float, str]]
+) -> None:
+    assert [(a.text, a.value, a.currency) for a in find_amounts(text, lang)] == expected
+
+
 def test_qualifiers_stay_out_of_the_text() -> None:
     assert _one("Elle a levé plus de 5 millions d'euros.", "fr").text == "5 millions d'euros"
     assert _one("It raised nearly €5m.", "en").text == "€5m"
@@ -91,7 +116,7 @@ def test_qualifiers_stay_out_of_the_text() -> None:
         ("Elle a levé plusieurs millions d'euros.", "fr"),
         ("Des millions d'euros sont en jeu.", "fr"),
         ("La croissance atteint 35 %.", "fr"),
-        ("Le budget atteint 3 millions.", "fr"),  # no currency: not sure it is money
+        ("La métropole dépasse 3 millions.", "fr"),  # no currency, no money word
         ("Il a vendu 500 livres en un an.", "fr"),  # books
         ("It weighs 10 pounds.", "en"),
         ("Sales rose 12 per cent in 2022.", "en"),
