@@ -181,9 +181,8 @@ def _measure(
             if upper.scaled or abbreviation:
                 factor = rules.abbreviations[abbreviation.group(1)] if abbreviation else 1
                 end = abbreviation.end() if abbreviation else upper.end
-                return _Money(
-                    money.start, end, money.currency, 1
-                ), number.value * upper.scale * factor
+                ranged = _Money(money.start, end, money.currency, 1)
+                return ranged, number.value * upper.scale * factor
         return money, number.value
     if upper is None:
         return None
