@@ -144,7 +144,11 @@ def _rules(lang: Lang) -> _Rules:
         patterns.append(("weekday_before", rf"{before}{full_weekday}(?![\w])"))
     patterns += [
         ("month_bare", rf"(?<![\w])(?:{preceders})\s+{full_month}"),
-        ("weekday_bare", rf"(?<![\w]){full_weekday}(?![\w])"),
+        (
+            "weekday_bare",
+            rf"(?<![\w]){full_weekday}(?![\w])"
+            rf"(?!\s*(?:{phrase_regex(data['weekday_range_links'][lang])})\s*(?:{full_days}))",
+        ),
     ]
     flags = re.IGNORECASE
     return _Rules(

@@ -179,6 +179,8 @@ def test_unresolvable_references_are_left_out() -> None:
         ("Le pôle compte 1990 emplois et 2000 adhérents.", "fr"),
         ("The budget reached €2019 and 2020%.", "en"),
         ("Tous les mardis, le mardi et chaque lundi.", "fr"),
+        ("Ouvert du lundi au vendredi.", "fr"),
+        ("Open Monday to Friday; Cyber Monday deals.", "en"),
         ("See page 2019 and article 2020.", "en"),
     ],
 )
