@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cartotech.errors import InputError
@@ -242,6 +242,7 @@ def _grouped(n: int, separator: str) -> str:
     return f"{n:,}".replace(",", separator)
 
 
+@settings(deadline=None)  # the first example compiles the patterns
 @given(
     n=st.integers(min_value=0, max_value=10**12),
     separator=st.sampled_from([" ", NBSP, NNBSP, "."]),
@@ -253,6 +254,7 @@ def test_french_thousands_round_trip(n: int, separator: str) -> None:
     assert [x.value for x in found] == [n]
 
 
+@settings(deadline=None)  # the first example compiles the patterns
 @given(n=st.integers(min_value=0, max_value=10**12))
 def test_english_thousands_round_trip(n: int) -> None:
     written = _grouped(n, ",")
@@ -260,6 +262,7 @@ def test_english_thousands_round_trip(n: int) -> None:
     assert [x.value for x in find_numbers(f"It has {written} users.", "en")] == [n]
 
 
+@settings(deadline=None)  # the first example compiles the patterns
 @given(
     whole=st.integers(min_value=0, max_value=10**6),
     cents=st.integers(min_value=1, max_value=99),
@@ -272,6 +275,7 @@ def test_decimals_round_trip_in_both_notations(whole: int, cents: int) -> None:
     assert parse_decimal(english, "en") == pytest.approx(value)
 
 
+@settings(deadline=None)  # the first example compiles the patterns
 @given(n=st.integers(min_value=2, max_value=999_999_999))
 def test_french_number_words_round_trip(n: int) -> None:
     words = french_words(n)
@@ -281,6 +285,7 @@ def test_french_number_words_round_trip(n: int) -> None:
     assert [(text[x.start : x.end], x.value) for x in found] == [(words, n)]
 
 
+@settings(deadline=None)  # the first example compiles the patterns
 @given(n=st.integers(min_value=2, max_value=999_999_999))
 def test_english_number_words_round_trip(n: int) -> None:
     words = english_words(n)
