@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 
 from cartotech.domain.dates import is_partial_date
@@ -32,17 +34,23 @@ __all__ = [
 DOCUMENT_LANGUAGES = ("fr", "en", "other")
 
 # Apostrophes that the French models mistake for part of a word -> ASCII '.
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'"})
+_APOSTROPHES = {0x2019: "'", 0x02BC: "'", 0x2018: "'"}
 # Line breaks other than \n (str.splitlines() breaks on all of them).
 _LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
-def _keep(char: str) -> bool:
-    """Drop control, format (soft hyphen, zero-width, BOM) and surrogate characters."""
-    if char in "\n\t":
-        return True
-    return unicodedata.category(char) not in ("Cc", "Cf", "Cs")
+@cache
+def _translation() -> dict[int, str | None]:
+    """Apostrophes -> ', and control, format (soft hyphen, zero-width, BOM) and
+    surrogate characters removed; \n and \t kept. Built once (~0.1 s)."""
+    table: dict[int, str | None] = {
+        code: None
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(code)) in ("Cc", "Cf", "Cs")
+    }
+    del table[ord("\n")], table[ord("\t")]
+    return table | _APOSTROPHES
 
 
 def normalize_text(text: str) -> str:
@@ -54,8 +62,7 @@ def normalize_text(text: str) -> str:
     between paragraphs; no leading or trailing blank lines.
     """
     text = unicodedata.normalize("NFC", text)
-    text = _LINE_BREAKS.sub("\n", text).translate(_APOSTROPHES)
-    text = "".join(char for char in text if _keep(char))
+    text = _LINE_BREAKS.sub("\n", text).translate(_translation())
     # str.split() splits on every Unicode space, NBSP and U+202F included.
     lines = [" ".join(line.split()) for line in text.split("\n")]
     text = _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")

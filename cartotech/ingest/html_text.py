@@ -41,13 +41,23 @@ _INVISIBLE = (
 )
 _BOILERPLATE = ("nav", "header", "footer", "aside")
 # Removed before trafilatura looks for the main text: on short pages it keeps
-# menus and asides otherwise. A header inside the article (headline) stays.
+# menus and asides otherwise, and it reads <noscript> and <template> as text.
+# A header inside the article (the headline) stays.
 _PRUNE = [
     "//nav",
     "//aside",
     "//footer",
     "//header[not(ancestor::article) and not(ancestor::main)]",
+    "//noscript",
+    "//template",
+    "//iframe",
+    "//object",
+    "//svg",
 ]
+# Above this many tags, lxml alone reads the page: trafilatura's cost grows
+# faster than the page (a minute for 10 MB of repeated paragraphs), and a news
+# page has a few thousand tags.
+_MAX_TAGS_FOR_TRAFILATURA = 50_000
 _BLOCKS = frozenset(
     ("address", "article", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure", "h1")
     + ("h2", "h3", "h4", "h5", "h6", "hr", "li", "main", "ol", "p", "pre", "section", "table")
@@ -56,8 +66,12 @@ _BLOCKS = frozenset(
 # "<" followed by what starts a tag, a comment, a doctype or a processing
 # instruction, up to the next ">".
 _TAG_LIKE = re.compile(r"<[/!?a-zA-Z][^<>]*>")
-# Scripts and styles written out as text (escaped in the page), with their body.
-_SCRIPT_LIKE = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+# Elements whose content is never article text, left as text (escaped in a
+# page, inline in Markdown): removed with their body.
+_SCRIPT_LIKE = re.compile(
+    r"<(script|style|noscript|template|iframe|object|svg|math)\b[^>]*>.*?(?:</\1\s*>|$)",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 @dataclass(frozen=True)
@@ -118,18 +132,21 @@ def page_to_article(markup: str, *, url: str | None = None) -> HtmlArticle:
 
     ``text`` is empty when the page has no visible text at all; the caller
     decides what that means. Parsing errors of the libraries on hostile input
-    (too deep, too large) end in the lxml reading, never in an exception.
+    (too deep, too large) end in the lxml reading, never in an exception;
+    so do pages of more than 50,000 tags.
     """
+    extracted = None
     try:
-        extracted = trafilatura.bare_extraction(
-            markup,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            favor_recall=True,
-            prune_xpath=_PRUNE,
-        )
+        if markup.count("<") <= _MAX_TAGS_FOR_TRAFILATURA:
+            extracted = trafilatura.bare_extraction(
+                markup,
+                url=url,
+                with_metadata=True,
+                include_comments=False,
+                include_tables=True,
+                favor_recall=True,
+                prune_xpath=_PRUNE,
+            )
     except (RecursionError, ValueError, lxml.etree.LxmlError):
         extracted = None
     text = title = published = found_url = None

@@ -62,8 +62,8 @@ _UTF16 = (b"\xff\xfe", b"\xfe\xff")
 _CHARSET = re.compile(rb"""<meta[^>]*charset\s*=\s*["']?([-\w.:]+)""", re.IGNORECASE)
 
 
-def _size(count: int) -> str:
-    return f"{count / 1_000_000:g} MB" if count >= 1_000_000 else f"{count:,} bytes"
+def _limit(count: int) -> str:
+    return f"{count / 1_000_000:g} MB" if count >= 1_000_000 else f"{count:,}-byte"
 
 
 def _sniff(data: bytes) -> BadInput | None:
@@ -206,7 +206,7 @@ def read_document_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> lis
     except OSError as exc:
         return [BadInput(path, BadInputKind.UNREADABLE, f"cannot be read ({exc.strerror})")]
     if size > max_bytes:
-        reason = f"over the {_size(max_bytes)} limit ({size:,} bytes)"
+        reason = f"over the {_limit(max_bytes)} limit ({size:,} bytes)"
         return [BadInput(path, BadInputKind.TOO_LARGE, reason)]
     try:
         data = path.read_bytes()

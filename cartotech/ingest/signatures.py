@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Set
-from typing import Literal
+from functools import cache
+from typing import Any, Literal
 
 import numpy as np
 from datasketch import MinHash
@@ -30,11 +31,13 @@ __all__ = [
     "MINHASH_SCHEME",
     "NUM_PERM",
     "SHINGLE_WORDS",
+    "SIGNATURE_CHARS",
     "is_fact",
     "minhash_from_values",
     "minhash_of",
     "shingles",
     "signature_similarity",
+    "signature_weight",
     "story_signature",
 ]
 
@@ -47,14 +50,18 @@ FACT_WEIGHT = 2.0
 #: datasketch's hashing scheme (32-bit values: each fits a plain int anywhere).
 MINHASH_SCHEME: Literal["affine32"] = "affine32"
 _SEED = 1
+#: Signatures read this many characters at most: a long article is ~30,000; a
+#: 20 MB "article" would otherwise cost seconds and say nothing more.
+SIGNATURE_CHARS = 200_000
 
 _WORD = re.compile(r"\w+")
 # A number with thousands groups ("1 990", "1,990", "1.990", "12 500 000") and
 # an optional decimal part, or plain digits with an optional decimal part.
+# A unit may follow ("1.2m", "3bn", "45k"), a letter may not come before ("o2switch").
 _NUMBER = re.compile(
-    r"(?<![\w.,])(?:\d{1,3}(?:[ .,]\d{3})+(?!\d)|\d+)(?:[.,]\d+(?![.,]?\d))?(?!\w)"
+    r"(?<![\w.,])(?:\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?!\d)|\d+)(?:[.,]\d+(?![.,]?\d))?(?!\d)"
 )
-_GROUPED = re.compile(r"(\d{1,3}(?:[ .,]\d{3})+)([.,]\d+)?|(\d+)([.,]\d+)?")
+_GROUPED = re.compile(r"(\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+)([.,]\d+)?|(\d+)([.,]\d+)?")
 # A word that may carry a name: letters, inner apostrophes and hyphens.
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 # What can open a sentence before its first word (so its capital says nothing).
@@ -64,8 +71,11 @@ _MIN_NAME_CHARS = 3
 
 
 def shingles(text: str) -> set[str]:
-    """The folded word ``SHINGLE_WORDS``-grams of ``text`` (the whole text if shorter)."""
-    words = _WORD.findall(fold(text))
+    """The folded word ``SHINGLE_WORDS``-grams of ``text`` (the whole text if shorter).
+
+    Taken from the first ``SIGNATURE_CHARS`` characters (an article's worth).
+    """
+    words = _WORD.findall(fold(text[:SIGNATURE_CHARS]))
     if len(words) <= SHINGLE_WORDS:
         return {" ".join(words)} if words else set()
     return {
@@ -74,44 +84,61 @@ def shingles(text: str) -> set[str]:
     }
 
 
-def minhash_of(text: str) -> MinHash:
-    """The MinHash of ``text``'s shingles (deterministic: fixed seed and hash)."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=MINHASH_SCHEME)
-    minhash.update_batch([shingle.encode("utf-8") for shingle in sorted(shingles(text))])
+@cache
+def _permutations() -> Any:
+    # Drawn from the seed on each MinHash() otherwise: a third of the cost.
+    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=MINHASH_SCHEME).permutations
+
+
+def minhash_of(text_or_shingles: str | Set[str]) -> MinHash:
+    """The MinHash of a text's shingles (deterministic: fixed seed and hash)."""
+    found = shingles(text_or_shingles) if isinstance(text_or_shingles, str) else text_or_shingles
+    minhash = MinHash(seed=_SEED, scheme=MINHASH_SCHEME, permutations=_permutations())
+    minhash.update_batch([shingle.encode("utf-8") for shingle in sorted(found)])
     return minhash
 
 
 def minhash_from_values(values: list[int]) -> MinHash:
     """A MinHash rebuilt from its ``hashvalues`` (as saved by the story index)."""
-    hashvalues = np.array(values, dtype=np.uint32)
-    return MinHash(num_perm=NUM_PERM, seed=_SEED, hashvalues=hashvalues, scheme=MINHASH_SCHEME)
+    return MinHash(
+        seed=_SEED,
+        scheme=MINHASH_SCHEME,
+        hashvalues=np.array(values, dtype=np.uint32),
+        permutations=_permutations(),
+    )
 
 
 def _number(text: str) -> str:
     match = _GROUPED.fullmatch(text)
     if match is None:  # the pattern accepts what _NUMBER finds
         return text
-    whole = re.sub(r"[ .,]", "", match.group(1) or match.group(3))
+    whole = re.sub(r"\D", "", match.group(1) or match.group(3))
     decimals = (match.group(2) or match.group(4) or "")[1:].rstrip("0")
     whole = whole.lstrip("0") or "0"
     return f"{whole}.{decimals}" if decimals else whole
 
 
 def _starts_sentence(text: str, start: int) -> bool:
-    before = text[:start].rstrip(_OPENERS)
-    return not before or before[-1] in _SENTENCE_ENDS
+    before = text[max(0, start - 16) : start].rstrip(_OPENERS)  # a bounded look back
+    return (not before and start < 16) or (bool(before) and before[-1] in _SENTENCE_ENDS)
 
 
 def story_signature(text: str) -> frozenset[str]:
-    """The language-independent signature of ``text``: ``n:``, ``d:`` and ``p:`` tokens."""
+    """The language-independent signature of ``text``: ``n:``, ``d:`` and ``p:`` tokens.
+
+    Read from the first ``SIGNATURE_CHARS`` characters (an article's worth).
+    """
+    text = text[:SIGNATURE_CHARS]
     tokens: set[str] = set()
-    masked = text
+    pieces: list[str] = []  # the text with its dates blanked out
+    end = 0
     for mention in find_dates(text):
         tokens.add(f"d:{mention.value}")
         if len(mention.value) == len("2019-04-03"):
             tokens.add(f"d:--{mention.value[5:]}")
-        span = mention.end - mention.start
-        masked = masked[: mention.start] + " " * span + masked[mention.end :]
+        pieces += [text[end : mention.start], " " * (mention.end - mention.start)]
+        end = mention.end
+    masked = "".join([*pieces, text[end:]])
     tokens.update(f"n:{_number(match.group())}" for match in _NUMBER.finditer(masked))
     for match in _NAME_WORD.finditer(masked):
         word = match.group()
@@ -127,11 +154,23 @@ def is_fact(token: str) -> bool:
     return token.startswith(("n:", "d:"))
 
 
-def _weight(tokens: Iterable[str]) -> float:
+def signature_weight(tokens: Iterable[str]) -> float:
+    """The total weight of signature tokens (facts ``FACT_WEIGHT``, names 1)."""
     return sum(FACT_WEIGHT if is_fact(token) else 1.0 for token in tokens)
 
 
-def signature_similarity(first: Set[str], second: Set[str]) -> float:
-    """Weighted Jaccard of two signatures: shared weight over total weight (0 if empty)."""
-    union = _weight(first | second)
-    return _weight(first & second) / union if union else 0.0
+def signature_similarity(
+    first: Set[str],
+    second: Set[str],
+    *,
+    weights: tuple[float, float] | None = None,
+) -> float:
+    """Weighted Jaccard of two signatures: shared weight over total weight (0 if empty).
+
+    ``weights``, the two signatures' ``signature_weight`` when already known,
+    saves recounting them.
+    """
+    one, two = weights or (signature_weight(first), signature_weight(second))
+    shared = signature_weight(first & second)
+    union = one + two - shared
+    return shared / union if union else 0.0

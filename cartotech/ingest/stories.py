@@ -47,6 +47,7 @@ from cartotech.ingest.signatures import (
     minhash_of,
     shingles,
     signature_similarity,
+    signature_weight,
     story_signature,
 )
 
@@ -71,7 +72,7 @@ MIN_SHINGLES = 8
 #: Changes whenever the signatures change: saved states of another version are refused.
 SIGNATURE_VERSION = 1
 # Numbers or dates that many documents share ("2019") do not propose candidates.
-_MAX_POSTINGS = 2_000
+_MAX_POSTINGS = 500
 
 
 class StoryKind(StrEnum):
@@ -145,8 +146,8 @@ def similarity(first: Document, second: Document) -> StorySimilarity:
 
 
 def _entry_for(document: Document, story_id: str) -> StoryEntry:
-    long_enough = len(shingles(document.text)) >= MIN_SHINGLES
-    minhash = minhash_of(document.text) if long_enough else None
+    found = shingles(document.text)
+    minhash = minhash_of(found) if len(found) >= MIN_SHINGLES else None
     return StoryEntry(
         content_hash=document.content_hash,
         story_id=story_id,
@@ -169,6 +170,7 @@ class StoryIndex:
         self._minhashes: dict[str, MinHash] = {}
         self._lsh: dict[str, MinHashLSH] = {}
         self._postings: dict[str, list[str]] = defaultdict(list)
+        self._weights: dict[str, float] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -224,11 +226,13 @@ class StoryIndex:
             if is_fact(token) and len(postings) <= _MAX_POSTINGS:
                 shared.update(postings)
         scored = []
+        weight = signature_weight(entry.signature)
         for candidate, count in shared.items():
             other = self._entries[candidate]
             if count < MIN_SHARED_FACTS or other.lang == entry.lang:
                 continue
-            score = signature_similarity(entry.signature, other.signature)
+            weights = (weight, self._weights[candidate])
+            score = signature_similarity(entry.signature, other.signature, weights=weights)
             if score >= self.cross_threshold:
                 scored.append((score, candidate))
         return self._best(StoryKind.CROSS_LANGUAGE, scored)
@@ -236,6 +240,7 @@ class StoryIndex:
     def _insert(self, entry: StoryEntry) -> None:
         self._entries[entry.content_hash] = entry
         self._order[entry.content_hash] = len(self._order)
+        self._weights[entry.content_hash] = signature_weight(entry.signature)
         if entry.minhash:
             minhash = minhash_from_values(list(entry.minhash))
             self._minhashes[entry.content_hash] = minhash
