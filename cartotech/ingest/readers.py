@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -66,22 +67,22 @@ def _limit(count: int) -> str:
     return f"{count / 1_000_000:g} MB" if count >= 1_000_000 else f"{count:,}-byte"
 
 
-def _sniff(data: bytes) -> BadInput | None:
-    """What the first bytes say a file is, when it is not text (path filled in later)."""
+def _sniff(data: bytes) -> tuple[BadInputKind, str] | None:
+    """What the first bytes say a file is, when it is not text: the kind and reason."""
     for magic, name in _ARCHIVES.items():
         if data.startswith(magic):
-            return BadInput(Path(), BadInputKind.ARCHIVE, f"{name}: not an article format")
+            return BadInputKind.ARCHIVE, f"{name}: not an article format"
     for magic, name in _BINARIES.items():
         if data.startswith(magic):
-            return BadInput(Path(), BadInputKind.BINARY, f"binary content ({name})")
+            return BadInputKind.BINARY, f"binary content ({name})"
     if data.startswith(_UTF16):
-        return BadInput(Path(), BadInputKind.ENCODING, "UTF-16 text: save it as UTF-8")
+        return BadInputKind.ENCODING, "UTF-16 text: save it as UTF-8"
     if b"\x00" in data[:65536]:
-        return BadInput(Path(), BadInputKind.BINARY, "binary content (NUL bytes)")
+        return BadInputKind.BINARY, "binary content (NUL bytes)"
     return None
 
 
-def decode_utf8(path: Path, data: bytes) -> str | BadInput:
+def _decode_utf8(path: Path, data: bytes) -> str | BadInput:
     """``data`` as UTF-8 text (a BOM dropped), or a BadInput naming the first bad byte."""
     try:
         text = data.decode("utf-8-sig")
@@ -99,7 +100,7 @@ def decode_utf8(path: Path, data: bytes) -> str | BadInput:
 
 
 def _read_txt(path: Path, data: bytes) -> list[Item]:
-    text = decode_utf8(path, data)
+    text = _decode_utf8(path, data)
     if isinstance(text, BadInput):
         return [text]
     lines = [line.strip() for line in text.splitlines() if line.strip()]
@@ -113,7 +114,7 @@ def _read_txt(path: Path, data: bytes) -> list[Item]:
 
 
 def _read_md(path: Path, data: bytes) -> list[Item]:
-    text = decode_utf8(path, data)
+    text = _decode_utf8(path, data)
     if isinstance(text, BadInput):
         return [text]
     if not text.strip():
@@ -141,9 +142,9 @@ def _read_md(path: Path, data: bytes) -> list[Item]:
     ]
 
 
-def decode_html(path: Path, data: bytes) -> str | BadInput:
+def _decode_html(path: Path, data: bytes) -> str | BadInput:
     """An HTML page's text: UTF-8, or else the charset its ``<meta>`` declares."""
-    text = decode_utf8(path, data)
+    text = _decode_utf8(path, data)
     declared = _CHARSET.search(data[:4096])
     if isinstance(text, BadInput) and declared is not None:
         try:
@@ -154,7 +155,7 @@ def decode_html(path: Path, data: bytes) -> str | BadInput:
 
 
 def _read_html(path: Path, data: bytes) -> list[Item]:
-    markup = decode_html(path, data)
+    markup = _decode_html(path, data)
     if isinstance(markup, BadInput):
         return [markup]
     if not markup.strip():
@@ -174,7 +175,7 @@ def _read_html(path: Path, data: bytes) -> list[Item]:
 
 
 def _read_jsonl(path: Path, data: bytes) -> list[Item]:
-    text = decode_utf8(path, data)
+    text = _decode_utf8(path, data)
     return [text] if isinstance(text, BadInput) else read_json_lines(path, text)
 
 
@@ -202,28 +203,35 @@ def read_document_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> lis
     images, binaries), then the extension, then the reader of that format.
     """
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            return [BadInput(path, BadInputKind.UNREADABLE, "not a regular file")]
+        if status.st_size > max_bytes:
+            reason = f"over the {_limit(max_bytes)} limit ({status.st_size:,} bytes)"
+            return [BadInput(path, BadInputKind.TOO_LARGE, reason)]
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)  # the file may have grown since stat()
     except OSError as exc:
         return [BadInput(path, BadInputKind.UNREADABLE, f"cannot be read ({exc.strerror})")]
-    if size > max_bytes:
-        reason = f"over the {_limit(max_bytes)} limit ({size:,} bytes)"
+    if len(data) > max_bytes:
+        reason = f"over the {_limit(max_bytes)} limit (more than {max_bytes:,} bytes)"
         return [BadInput(path, BadInputKind.TOO_LARGE, reason)]
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return [BadInput(path, BadInputKind.UNREADABLE, f"cannot be read ({exc.strerror})")]
     if not data.strip():
         return [BadInput(path, BadInputKind.EMPTY, "empty")]
     sniffed = _sniff(data)
     if sniffed is not None:
-        return [BadInput(path, sniffed.kind, sniffed.reason)]
+        return [BadInput(path, *sniffed)]
     reader = FORMATS.get(path.suffix.lower())
     if reader is None:
         known = ", ".join(sorted(FORMATS))
         what = f"'{path.suffix}'" if path.suffix else "no extension"
         reason = f"unknown file type ({what}); articles are read from {known}"
         return [BadInput(path, BadInputKind.UNSUPPORTED, reason)]
-    return reader(path, data)
+    try:
+        return reader(path, data)
+    except Exception as exc:  # a parser failing on one file is that file's problem: go on
+        reason = f"could not be parsed ({type(exc).__name__}: {exc})"
+        return [BadInput(path, BadInputKind.MALFORMED, reason)]
 
 
 def _hidden(name: str) -> bool:

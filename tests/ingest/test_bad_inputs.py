@@ -14,7 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cartotech.domain import BadInput, BadInputKind, Document
-from cartotech.ingest import iter_documents, read_document_file
+from cartotech.ingest import iter_documents, read_document_file, readers
+
+DATA = Path(__file__).parent / "data"
 
 GOOD_TEXT = "Ferrolune ouvre un second atelier.\n\nL'entreprise emploie déjà douze personnes.\n"
 PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"
@@ -212,3 +214,21 @@ def test_hostile_html_never_ends_up_as_markup(pieces, depth, suffix) -> None:
         assert not _TAG.search(item.title or "")
     else:
         assert item.kind in (BadInputKind.NO_TEXT, BadInputKind.EMPTY)
+
+
+def test_what_is_not_a_regular_file_is_reported(tmp_path):
+    bad = _bad(tmp_path)
+    assert (bad.kind, bad.reason) == (BadInputKind.UNREADABLE, "not a regular file")
+
+
+def test_a_parser_failure_is_that_file_s_bad_input(tmp_path, monkeypatch):
+    def explode(path, data):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setitem(readers.FORMATS, ".txt", explode)
+    items = list(iter_documents([_write(tmp_path / "a.txt", GOOD_TEXT), DATA / "article.md"]))
+    assert isinstance(items[0], BadInput)
+    assert items[0].reason == (
+        "could not be parsed (RecursionError: maximum recursion depth exceeded)"
+    )
+    assert isinstance(items[1], Document)
