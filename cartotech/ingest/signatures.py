@@ -11,6 +11,13 @@
   inside a sentence (proper names, folded: ``p:marseille``). Compared by a
   weighted Jaccard where numbers and dates ("facts") weigh ``FACT_WEIGHT`` and
   names 1.
+
+Measured on the seeds (001 is the English version of 004; best of the nine
+other pairs in brackets): facts alone 0.94 (0.071); facts and names with
+weight 1 each 0.71 (0.082), with facts at 2 0.75 (0.071), at 3 0.78 (0.071).
+Facts carry the signal; names are kept, at half weight, because short
+articles state few numbers and two unrelated ones can share "2019" and "12".
+Word shingles across languages say nothing (0.016 for 001-004).
 """
 
 from __future__ import annotations
