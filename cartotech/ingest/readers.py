@@ -254,8 +254,9 @@ def _walk(folder: Path) -> tuple[list[Path], list[BadInput]]:
     return sorted(found, key=lambda file: file.relative_to(folder).parts), problems
 
 
-def iter_input_files(paths: Iterable[Path | str]) -> Iterator[Path | BadInput]:
-    """The files under ``paths``: each file given, and folders' files recursively.
+def iter_input_files(paths: Path | str | Iterable[Path | str]) -> Iterator[Path | BadInput]:
+    """The files under ``paths`` (one path or several): each file given, and
+    folders' files recursively.
 
     A folder's files come sorted by their path inside it; hidden files and
     folders (``.git``, ``.DS_Store``) are skipped there, symbolic links to
@@ -274,7 +275,7 @@ def iter_input_files(paths: Iterable[Path | str]) -> Iterator[Path | BadInput]:
 
 
 def iter_documents(
-    paths: Iterable[Path | str], *, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Path | str | Iterable[Path | str], *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> Iterator[Item]:
     """Documents and bad inputs from files and folders, in a stable order.
 

@@ -194,20 +194,35 @@ class StoryIndex:
         return entry.story_id if entry else None
 
     def add(self, document: Document) -> StoryMatch:
-        """Place ``document`` in a story: exact, near, cross-language or new."""
+        """Place ``document`` in a story (exact, near, cross-language or new) and keep it."""
+        match = self.match(document)
+        if match.entry is not None:
+            self.insert(match.entry)
+        return match
+
+    def match(self, document: Document) -> StoryMatch:
+        """Where ``document`` would go, without keeping it (see :meth:`insert`).
+
+        For a store that writes each document in its own transaction: match,
+        write the document and ``match.entry``, and ``insert`` the entry once
+        the write committed, so that a rolled-back document leaves no trace.
+        """
         known = self._entries.get(document.content_hash)
         if known is not None:
             return StoryMatch(StoryKind.EXACT, known.story_id, known.content_hash, 1.0)
         fresh = _entry_for(document, story_id="")
-        match = self._near(fresh) or self._cross(fresh)
-        if match is None:
-            story_id = f"story-{document.content_hash[:16]}"
-            match = StoryMatch(StoryKind.NEW, story_id)
+        found = self._near(fresh) or self._cross(fresh)
+        if found is None:
+            found = StoryMatch(StoryKind.NEW, f"story-{document.content_hash[:16]}")
         entry = StoryEntry(
-            fresh.content_hash, match.story_id, fresh.lang, fresh.minhash, fresh.signature
+            fresh.content_hash, found.story_id, fresh.lang, fresh.minhash, fresh.signature
         )
-        self._insert(entry)
-        return StoryMatch(match.kind, match.story_id, match.matched_hash, match.score, entry)
+        return StoryMatch(found.kind, found.story_id, found.matched_hash, found.score, entry)
+
+    def insert(self, entry: StoryEntry) -> None:
+        """Keep ``entry`` (from :meth:`match`, or reloaded); a text already kept is ignored."""
+        if entry.content_hash not in self._entries:
+            self._insert(entry)
 
     def _best(self, kind: StoryKind, scored: Iterable[tuple[float, str]]) -> StoryMatch | None:
         # Highest score first, then the earliest document: stable across runs.
@@ -278,8 +293,7 @@ class StoryIndex:
         """An index holding ``entries`` (in their order), as a store reloads it."""
         index = cls(near_threshold=near_threshold, cross_threshold=cross_threshold)
         for entry in entries:
-            if entry.content_hash not in index._entries:
-                index._insert(entry)
+            index.insert(entry)
         return index
 
     def export_state(self) -> dict[str, Any]:

@@ -151,3 +151,15 @@ def test_the_order_decides_which_document_names_the_story(seeds):
     english = index.add(seeds["001"])
     assert english.kind is StoryKind.CROSS_LANGUAGE
     assert english.story_id == french.story_id == f"story-{seeds['004'].content_hash[:16]}"
+
+
+def test_match_keeps_nothing_until_the_entry_is_inserted(seeds):
+    index = StoryIndex()
+    index.add(seeds["001"])
+    pending = index.match(seeds["004"])  # e.g. the store's transaction then fails
+    assert pending.kind is StoryKind.CROSS_LANGUAGE
+    assert pending.entry is not None
+    assert len(index) == 1
+    assert index.match(seeds["004"]) == pending
+    index.insert(pending.entry)  # the write committed
+    assert index.add(seeds["004"]).kind is StoryKind.EXACT
