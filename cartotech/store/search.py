@@ -5,15 +5,18 @@ How it works, identically on SQLite and PostgreSQL:
 1. The query is folded into words (``normalize_name``). Every word of three
    letters or more must occur in the actor's folded ``search_text`` (names,
    aliases, descriptions, sectors, place names): FTS5's trigram index answers
-   that on SQLite, a pg_trgm GIN index on PostgreSQL. Both are substring
-   matches, so "bordeau" finds Bordeaux and "euratech" Euratechnologies.
+   that on SQLite (one FTS5 query for all the words), a pg_trgm GIN index on
+   PostgreSQL. Both are substring matches, so "bordeau" finds Bordeaux and
+   "euratech" Euratechnologies.
 2. When nothing matches, each word is corrected against the vocabulary of
    actor names (``search_terms``) with rapidfuzz: the closest terms, or
    term prefixes, within one or two edits ("euratechnology" ->
    "euratechnologi"), and the search runs again with them.
 3. Results are ranked by how the folded name (or an alias) matches the
    query — equal, starts with, contains, elsewhere — then by name and id, a
-   total order both databases compute the same way.
+   total order both databases compute the same way. A query matching many
+   actors reads those named after it from the name index, in order, rather
+   than sorting all its matches (``_relevance_page``).
 4. Facets count the matches by type, sector, région, département, EPCI and
    label programme;
    each facet ignores its own filter, so the other values stay visible.
