@@ -26,6 +26,21 @@ the document that started it; a story never changes id or merges with another
 once given. The index holds one :class:`StoryEntry` of plain data per distinct
 text; ``entries``/``from_entries`` (or ``export_state``/``from_state``) let a
 store persist it and resume.
+
+What a store must do with it (the store stage is not written yet):
+
+- persist one row per :class:`StoryEntry` (``to_dict()``) with its insertion
+  order, and reload with ``from_entries`` in that order: story assignment
+  depends on order. Keep the ``export_state()`` parameters too; ``from_state``
+  refuses a state built with other ones;
+- one transaction per document: ``index.match(doc)``, write the document with
+  its :class:`StoryMatch`, and only after the commit ``index.insert(entry)``,
+  so a rolled-back document leaves no trace in memory;
+- exact duplicates return ``entry=None`` and add nothing (re-ingesting is a
+  no-op); extract facts only from documents that start a story, so nothing is
+  extracted twice;
+- resume per file: keep each file's resolved path, size and mtime (or a hash
+  of its bytes) with a done mark, and skip finished files on the next run.
 """
 
 from __future__ import annotations
