@@ -11,7 +11,7 @@ How it works, identically on SQLite and PostgreSQL:
 2. When nothing matches, each word is corrected against the vocabulary of
    actor names (``search_terms``) with rapidfuzz: the closest terms, or
    term prefixes, within one or two edits ("euratechnology" ->
-   "euratechnologi"), and the search runs again with them.
+   "euratechnologi"; see ``vocabulary.py``), and the search runs again with them.
 3. Results are ranked by how the folded name (or an alias) matches the
    query — equal, starts with, contains, elsewhere — then by name and id, a
    total order both databases compute the same way. A query matching many
@@ -27,8 +27,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -51,8 +49,9 @@ from cartotech.errors import InputError
 from cartotech.geo import Referential
 from cartotech.normalize import name_tokens
 from cartotech.store.labels import label_condition, label_coverage, label_programmes
-from cartotech.store.schema import actor_aliases, actor_sectors, actors, search_terms
+from cartotech.store.schema import actor_aliases, actor_sectors, actors
 from cartotech.store.territories import territory_condition
+from cartotech.store.vocabulary import vocabulary_of
 
 __all__ = [
     "ActorQuery",
@@ -217,60 +216,6 @@ def _filters(
     return conditions
 
 
-class Vocabulary:
-    """The folded terms of actor names and aliases, for typo correction.
-
-    Candidate sets per word length (terms of similar length, and prefixes of
-    longer terms) are built once per length and kept.
-    """
-
-    def __init__(self, terms: list[str]) -> None:
-        self.by_length: dict[int, set[str]] = {}
-        for term in terms:
-            self.by_length.setdefault(len(term), set()).add(term)
-        self._candidates: dict[tuple[int, int], list[str]] = {}
-
-    def candidates(self, length: int, max_edits: int) -> list[str]:
-        key = (length, max_edits)
-        if key not in self._candidates:
-            found: set[str] = set()
-            for size in range(length - max_edits, length + max_edits + 1):
-                found |= self.by_length.get(size, set())
-            for size, terms in self.by_length.items():
-                if size > length:
-                    found.update(term[:length] for term in terms)
-            self._candidates[key] = sorted(found)
-        return self._candidates[key]
-
-    def correct(self, word: str) -> list[str]:
-        """Terms or term prefixes within one edit (two for words over 7 letters)."""
-        max_edits = 1 if len(word) <= 7 else 2
-        matches = process.extract(
-            word,
-            self.candidates(len(word), max_edits),
-            scorer=Levenshtein.distance,
-            score_cutoff=max_edits,
-            limit=6,
-        )
-        return sorted(match for match, _distance, _index in matches if match != word)[:5]
-
-
-_VOCABULARIES: dict[str, tuple[tuple[int, int], Vocabulary]] = {}
-
-
-def _vocabulary(conn: Connection) -> Vocabulary:
-    """The vocabulary of this database, cached until a term is added."""
-    count, last = conn.execute(select(func.count(), func.max(search_terms.c.id))).one()
-    url = str(conn.engine.url)
-    version = (int(count), int(last or 0))
-    cached = _VOCABULARIES.get(url)
-    if cached is None or cached[0] != version:
-        terms = list(conn.execute(select(search_terms.c.term)).scalars())
-        cached = (version, Vocabulary(terms))
-        _VOCABULARIES[url] = cached
-    return cached[1]
-
-
 def _row_to_item(row: Any) -> dict[str, Any]:
     return {
         "id": row.id,
@@ -371,7 +316,7 @@ def _match(conn: Connection, query: ActorQuery, referential: Referential) -> _Ma
     total = _count_matches(conn, matching, filters)
     corrected = None
     if total == 0 and any(len(w) >= MIN_WORD for w in words):
-        vocabulary = _vocabulary(conn)
+        vocabulary = vocabulary_of(conn)
         corrections = {w: vocabulary.correct(w) for w in words if len(w) >= MIN_WORD}
         if any(corrections.values()):
             matching = _text_condition(conn, words, phrase, corrections)
