@@ -7,10 +7,11 @@ PORT ?= 8000
 
 .PHONY: install demo serve test lint format bench lock clean
 
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock requirements-models.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-models.txt
 	touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install pinned dependencies
@@ -39,7 +40,7 @@ bench: install  ## benchmarks (not part of make test): print figures beside thei
 lock:  ## re-pin dependencies from a fresh resolution
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv
 	.lockenv/bin/pip install --quiet '.[dev]'
-	.lockenv/bin/pip freeze --exclude-editable | grep -v '^cartotech' > requirements.lock
+	.lockenv/bin/pip freeze --exclude-editable | grep -v -E '^(cartotech|fr.core|en.core)' > requirements.lock
 	rm -rf .lockenv
 
 clean:
