@@ -1,0 +1,136 @@
+"""cartotech's spaCy components, registered with ``@Language.factory``.
+
+They run after the statistical ``ner``, inside spaCy's worker processes
+(``nlp.pipe(n_process=2)``), and leave plain, msgpack-serialisable results
+in ``doc._`` extensions so that results survive the trip back from a worker:
+
+- ``cartotech_entities`` -> ``doc._.cartotech_entities``: organisations,
+  people and places (see :mod:`cartotech.extract.entities`);
+- ``cartotech_people`` -> ``doc._.cartotech_people``: roles and organisations
+  of people (:mod:`cartotech.extract.people`);
+- ``cartotech_relations`` -> ``doc._.cartotech_relations``
+  (:mod:`cartotech.extract.relations`);
+- ``cartotech_quantities`` -> ``doc._.cartotech_quantities``: amounts, counts
+  and dates (the pattern extractors), dates resolved against
+  ``doc._.published``.
+
+The pipeline is assembled from ``pipeline.yaml`` by
+:mod:`cartotech.extract.pipeline`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from cartotech.extract.amounts import find_amounts
+from cartotech.extract.counts import find_counts
+from cartotech.extract.dates import find_dates
+from cartotech.extract.entities import Entity, find_entities
+from cartotech.extract.people import find_people
+from cartotech.extract.places import place_gazetteer
+from cartotech.extract.relations import find_relations
+from cartotech.extract.rules import entity_rules
+from cartotech.normalize import fold
+
+__all__ = ["EXTENSIONS"]
+
+EXTENSIONS = (
+    "published",
+    "cartotech_entities",
+    "cartotech_people",
+    "cartotech_relations",
+    "cartotech_quantities",
+)
+for _name in EXTENSIONS:
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def _fold_norms(doc: Doc) -> Doc:
+    """Folded text in ``token.norm_`` so phrase matchers ignore case and accents
+    (the statistical components have already run)."""
+    for token in doc:
+        token.norm_ = fold(token.text)
+    return doc
+
+
+def _phrase_matcher(nlp: Language, phrases: dict[str, list[str]]) -> PhraseMatcher:
+    matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+    for label, words in phrases.items():
+        matcher.add(label, [_fold_norms(nlp.make_doc(word)) for word in words])
+    return matcher
+
+
+def entity_to_dict(entity: Entity) -> dict[str, Any]:
+    data = asdict(entity)
+    data["place"] = asdict(entity.place) if entity.place else None
+    data["sentence"] = list(entity.sentence)
+    return data
+
+
+class EntityComponent:
+    """Candidates from the NER, trigger words and the directory, decided."""
+
+    def __init__(self, nlp: Language, directory: list[list[str]]) -> None:
+        self.rules = entity_rules()
+        self.places = place_gazetteer()
+        triggers: dict[str, list[str]] = {}
+        for word, kind in self.rules.triggers.items():
+            triggers.setdefault(kind, []).append(word)
+        self.trigger_matcher = _phrase_matcher(nlp, triggers)
+        by_type: dict[str, list[str]] = {}
+        for name, kind in directory:
+            by_type.setdefault(kind, []).append(name)
+        self.directory_matcher = _phrase_matcher(nlp, by_type) if by_type else None
+
+    def __call__(self, doc: Doc) -> Doc:
+        _fold_norms(doc)
+        vocab = doc.vocab.strings
+        trigger_matches = [(vocab[key], s, e) for key, s, e in self.trigger_matcher(doc)]
+        directory_matches = []
+        if self.directory_matcher is not None:
+            directory_matches = [
+                (vocab[key], s, e)
+                for key, s, e in self.directory_matcher(doc)
+                # One-letter names ("M") only when the case matches exactly.
+                if e - s > 1 or len(doc[s].text) > 2 or doc[s].text.isupper()
+            ]
+        entities = find_entities(doc, self.rules, self.places, trigger_matches, directory_matches)
+        doc._.cartotech_entities = [entity_to_dict(entity) for entity in entities]
+        return doc
+
+
+@Language.factory("cartotech_entities", default_config={"directory": []})
+def make_entity_component(nlp: Language, name: str, directory: list[list[str]]) -> EntityComponent:
+    """``directory``: ``[name, type]`` pairs of the organisation gazetteer."""
+    return EntityComponent(nlp, directory)
+
+
+@Language.component("cartotech_people")
+def people_component(doc: Doc) -> Doc:
+    doc._.cartotech_people = find_people(doc, doc._.cartotech_entities or [], entity_rules())
+    return doc
+
+
+@Language.component("cartotech_relations")
+def relations_component(doc: Doc) -> Doc:
+    doc._.cartotech_relations = find_relations(
+        doc, doc._.cartotech_entities or [], doc._.cartotech_people or [], entity_rules()
+    )
+    return doc
+
+
+@Language.component("cartotech_quantities")
+def quantities_component(doc: Doc) -> Doc:
+    lang = doc.lang_
+    doc._.cartotech_quantities = {
+        "amounts": [asdict(a) for a in find_amounts(doc.text, lang)],
+        "counts": [asdict(c) for c in find_counts(doc.text, lang)],
+        "dates": [asdict(d) for d in find_dates(doc.text, lang, doc._.published)],
+    }
+    return doc

@@ -1,0 +1,141 @@
+"""People's roles and organisations, from the words around their names.
+
+Patterns of the genre, both languages:
+
+- after the name: "X, président de Y", "X, CEO of Y", "X, fondateur et
+  président de Y" (each role of a list is kept for relations);
+- before it: "le président de Y, X", "Y's CEO X", "the founder of Y X";
+- in brackets: "X (Y)" gives the organisation and no role.
+
+``role`` is written as the text words it, from the role word to the end of
+the organisation ("Président du conseil régional"), as the gold does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from cartotech.extract.rules import EntityRules, fold_key
+
+__all__ = ["find_people"]
+
+_WINDOW = 12
+_SKIP_BEFORE_ROLE = frozenset({"le", "la", "l'", "the", "son", "sa", "its", "his", "her", "leur", "their", "notre", "our", "nouveau", "nouvelle", "new", "actuel", "actuelle", "current", "former", "ancien", "ancienne", "co", "-"})
+_OF = frozenset({"de", "du", "des", "d'", "of", "at", "chez", "au", "a", "à", "pour", "for"})
+_AND = frozenset({"et", "and", "&", ","})
+
+
+def _role_at(doc: Doc, position: int, limit: int, rules: EntityRules) -> tuple[int, str] | None:
+    """The role phrase starting at token ``position``: (end token, predicate)."""
+    for size in range(min(rules.max_role_words, limit - position), 0, -1):
+        words = [fold_key(t.text) for t in doc[position : position + size]]
+        key = " ".join(w for w in words if w)
+        if key in rules.roles:
+            return position + size, rules.roles[key]
+    return None
+
+
+def _org_at(orgs: list[dict[str, Any]], start_char: int, slack: int = 0) -> dict[str, Any] | None:
+    for org in orgs:
+        if start_char <= org["start"] <= start_char + slack:
+            return org
+    return None
+
+
+def _roles_after(doc: Doc, span: Span, orgs: list[dict[str, Any]], rules: EntityRules) -> list[tuple[str, str, dict[str, Any] | None, int, int]]:
+    """Roles written after the name: (role text, predicate, organisation, start, end)."""
+    found = []
+    position = span.end
+    limit = span.sent.end
+    if position >= limit or doc[position].text not in {",", "("}:
+        return found
+    position += 1
+    while position < limit:
+        while position < limit and doc[position].lower_ in _SKIP_BEFORE_ROLE:
+            position += 1
+        role = _role_at(doc, position, limit, rules) if position < limit else None
+        if role is None:
+            break
+        role_start, (end, predicate) = position, role
+        org = None
+        if end < limit and doc[end].lower_ in _OF:
+            following = end + 1
+            while following < limit and doc[following].lower_ in {"la", "l'", "le", "the", "les"}:
+                following += 1
+            if following < limit:
+                org = _org_at(orgs, doc[following].idx)
+        elif end < limit:
+            org = _org_at(orgs, doc[end].idx)
+        role_end = doc.char_span(org["start"], org["end"], alignment_mode="expand").end if org else end
+        found.append((doc[role_start:role_end].text, predicate, org, role_start, role_end))
+        position = role_end
+        if position < limit and doc[position].lower_ in _AND:
+            position += 1
+            continue
+        break
+    return found
+
+
+def _role_before(doc: Doc, span: Span, orgs: list[dict[str, Any]], rules: EntityRules) -> tuple[str, str, dict[str, Any] | None] | None:
+    """"le président de Y, X" / "Y's CEO X" / "the founder of Y, X"."""
+    first = max(span.sent.start, span.start - _WINDOW)
+    for position in range(first, span.start):
+        role = _role_at(doc, position, span.start, rules)
+        if role is None:
+            continue
+        end, predicate = role
+        between = doc[end : span.start]
+        inner = [o for o in orgs if between.start_char <= o["start"] < span.start_char]
+        # The tagger does not run (speed): a long gap stands for "a verb in between".
+        if len(between) > 8 or any(t.is_sent_start for t in between[1:]):
+            continue
+        text_end = span.start
+        while text_end > end and doc[text_end - 1].is_punct:
+            text_end -= 1
+        org = inner[0] if inner else None
+        if org is None and position > 0:
+            # "Y's CEO X": the organisation precedes the role.
+            before = [o for o in orgs if o["end"] <= doc[position].idx and doc[position].idx - o["end"] <= 4]
+            org = before[-1] if before else None
+        return doc[position:text_end].text, predicate, org
+    return None
+
+
+def find_people(doc: Doc, entities: list[dict[str, Any]], rules: EntityRules) -> list[dict[str, Any]]:
+    """One record per person mention: name, role, organisation, and the
+    ``(predicate, organisation)`` pairs its roles imply."""
+    orgs = [e for e in entities if e["kind"] == "org"]
+    people = []
+    for person in (e for e in entities if e["kind"] == "person"):
+        span = doc.char_span(person["start"], person["end"], alignment_mode="expand")
+        if span is None:
+            continue
+        record: dict[str, Any] = {
+            "name": person["text"],
+            "start": person["start"],
+            "end": person["end"],
+            "sentence": person["sentence"],
+            "role": None,
+            "organization": None,
+            "links": [],
+        }
+        after = _roles_after(doc, span, orgs, rules)
+        if after:
+            record["role"] = after[0][0]
+            record["organization"] = after[0][2]["text"] if after[0][2] else None
+            record["links"] = [[p, o["text"]] for _, p, o, _, _ in after if o and p]
+        else:
+            before = _role_before(doc, span, orgs, rules)
+            if before is not None:
+                role, predicate, org = before
+                record["role"] = role
+                record["organization"] = org["text"] if org else None
+                if org and predicate:
+                    record["links"] = [[predicate, org["text"]]]
+            elif span.end + 2 < len(doc) and doc[span.end].text == "(":
+                org = _org_at(orgs, doc[span.end + 1].idx)
+                record["organization"] = org["text"] if org else None
+        people.append(record)
+    return people

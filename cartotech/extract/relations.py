@@ -1,0 +1,204 @@
+"""Relations between the names of a sentence, and the city of each organisation.
+
+- ``located_in``: an organisation and the place the text ties it to ("X, based
+  in Lyon", "l'Incubateur du Barreau de Marseille", "In Lille, ... the X
+  incubator", "Marseille-based X");
+- ``led_by`` / ``founded_by`` / ``member_of``: from people's roles;
+- the others: a cue word of ``patterns/relations.yaml`` between a subject
+  before it and an object after it, in one sentence, with the types the
+  predicate allows ("X, incubée par l'incubateur Y").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from spacy.tokens import Doc
+
+from cartotech.extract.rules import EntityRules, fold_key
+
+__all__ = ["assign_cities", "find_relations"]
+
+#: Names further than this from the cue (characters) are not its arguments.
+MAX_CUE_DISTANCE = 140
+_LOCATIVE_AFTER = re.compile(
+    r"^\s*,?\s*(?:\(|(?:qui est |which is |is |est )?(?:based|basee?|installee?|implantee?|situee?|located|headquartered)?\s*(?:in|at|a|à|de|near|pres de|from)\s+(?:la |le |l')?)$"
+)
+_LOCATIVE_BEFORE = re.compile(r"(?:\bfrom|\bde|\bd'|\ba|\bà|\bin|\bof)\s+$")
+_BASED = re.compile(r"^-?\s*based\b")
+_SENTENCE_OPENER = re.compile(r"^\s*(?:in|à|a|en|at|au|near|pres de)\s+$", re.IGNORECASE)
+_ENUMERATION_GAP = re.compile(r"^\s*(?:,|et|and|,\s*et|,\s*and)\s*$")
+# Organisation types that are located where the sentence says.
+_PLACED_TYPES = frozenset({"startup", "incubator", "accelerator", "company", "event", "school_or_lab"})
+
+
+@dataclass(frozen=True)
+class _Rule:
+    predicate: str
+    cues: tuple[str, ...]
+    subject_types: frozenset[str]
+    object_types: frozenset[str]
+
+
+@cache
+def _rules() -> tuple[_Rule, ...]:
+    text = resources.files("cartotech.extract").joinpath("patterns", "relations.yaml")
+    data = yaml.safe_load(text.read_text("utf-8"))["relations"]
+    return tuple(
+        _Rule(
+            predicate,
+            tuple(fold_key(str(cue)) for cue in spec["cues"]),
+            frozenset(spec["subject_types"]),
+            frozenset(spec["object_types"]),
+        )
+        for predicate, spec in data.items()
+    )
+
+
+def _fits(entity: dict[str, Any], allowed: frozenset[str]) -> bool:
+    if entity["kind"] == "place":
+        return "place" in allowed
+    if entity["kind"] == "person":
+        return "person" in allowed
+    return "any" in allowed or entity["org_type"] in allowed
+
+
+def _by_sentence(entities: Iterable[dict[str, Any]]) -> dict[tuple[int, int], list[dict[str, Any]]]:
+    grouped: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for entity in entities:
+        grouped.setdefault(tuple(entity["sentence"]), []).append(entity)  # type: ignore[arg-type]
+    return grouped
+
+
+def _city_of(org: dict[str, Any], sentence: list[dict[str, Any]], text: str, rules: EntityRules) -> str | None:
+    places = [e for e in sentence if e["kind"] == "place"]
+    name_key = fold_key(org["text"])
+    # A place at the end of the name: "Incubateur du Barreau de Marseille".
+    for place in places:
+        pass
+    words = org["text"].split()
+    for size in range(min(3, len(words) - 1), 0, -1):
+        tail = " ".join(words[-size:])
+        head = fold_key(" ".join(words[:-size]))
+        if head.split()[-1:] and head.split()[-1] in {"de", "du", "d'", "in", "of"} and fold_key(tail) in {fold_key(p["text"]) for p in places} | _known_places(rules):
+            return tail
+    del name_key
+    for place in places:
+        gap_after = text[org["end"] : place["start"]]
+        if 0 <= place["start"] - org["end"] <= 40 and _LOCATIVE_AFTER.match(fold_key(gap_after) + " " if gap_after.strip() else gap_after):
+            return str(place["text"])
+        gap_before = text[place["end"] : org["start"]]
+        if 0 <= org["start"] - place["end"] <= 60:
+            if _BASED.match(text[place["end"] : place["end"] + 8].lower()):
+                return str(place["text"])
+            before_place = text[max(0, place["start"] - 8) : place["start"]].lower()
+            if _LOCATIVE_BEFORE.search(before_place) and gap_before.strip().startswith(","):
+                return str(place["text"])
+        del gap_before
+    return None
+
+
+def _known_places(rules: EntityRules) -> set[str]:
+    return set(rules.places)
+
+
+def _sentence_place(sentence: list[dict[str, Any]], text: str) -> str | None:
+    """The place a sentence opens with: "In Lille, ...", "À Marseille, ..."."""
+    places = [e for e in sentence if e["kind"] == "place"]
+    if not places:
+        return None
+    first = places[0]
+    opener = text[first["sentence"][0] : first["start"]]
+    if _SENTENCE_OPENER.match(opener) or (opener.strip() == "" and text[first["end"] :].lstrip().startswith(",")):
+        return str(first["text"])
+    return None
+
+
+def assign_cities(doc: Doc, entities: list[dict[str, Any]], rules: EntityRules) -> None:
+    """Set ``city`` on organisation mentions the text places (in place)."""
+    text = doc.text
+    for sentence in _by_sentence(entities).values():
+        opener = _sentence_place(sentence, text)
+        for org in (e for e in sentence if e["kind"] == "org"):
+            city = _city_of(org, sentence, text, rules)
+            if city is None and opener and org["org_type"] in _PLACED_TYPES:
+                city = opener
+            org["city"] = city
+
+
+def _cue_positions(text: str, start: int, end: int, cues: tuple[str, ...]) -> list[int]:
+    """Character offsets of cue words (as word prefixes) in text[start:end]."""
+    folded = fold_key(text[start:end])
+    del folded
+    found = []
+    for match in re.finditer(r"\w[\w'-]*", text[start:end]):
+        word_key = fold_key(text[start + match.start() : start + match.end() + 30])
+        if any(word_key.startswith(cue) for cue in cues):
+            found.append(start + match.start())
+    return found
+
+
+def _enumeration(items: list[dict[str, Any]], chosen: dict[str, Any], text: str) -> list[dict[str, Any]]:
+    """``chosen`` and the names listed just before it ("Nice, Cannes et Grasse")."""
+    members = [chosen]
+    index = items.index(chosen)
+    while index > 0:
+        previous = items[index - 1]
+        if previous["kind"] != chosen["kind"] or not _ENUMERATION_GAP.match(text[previous["end"] : members[0]["start"]]):
+            break
+        members.insert(0, previous)
+        index -= 1
+    return members
+
+
+def _cue_relations(sentence: list[dict[str, Any]], text: str) -> list[tuple[str, str, str]]:
+    start, end = sentence[0]["sentence"]
+    triples = []
+    ordered = sorted(sentence, key=lambda e: e["start"])
+    for rule in _rules():
+        for cue in _cue_positions(text, start, end, rule.cues):
+            subjects = [e for e in ordered if e["end"] <= cue and cue - e["end"] <= MAX_CUE_DISTANCE and _fits(e, rule.subject_types)]
+            objects = [e for e in ordered if e["start"] > cue and e["start"] - cue <= MAX_CUE_DISTANCE and _fits(e, rule.object_types)]
+            if not subjects or not objects:
+                continue
+            target = objects[0]
+            for subject in _enumeration(ordered, subjects[-1], text):
+                if fold_key(subject["text"]) != fold_key(target["text"]):
+                    triples.append((subject["text"], rule.predicate, target["text"]))
+            break
+    return triples
+
+
+def find_relations(
+    doc: Doc,
+    entities: list[dict[str, Any]],
+    people: list[dict[str, Any]],
+    rules: EntityRules,
+) -> list[dict[str, Any]]:
+    """Relations as ``{subject, predicate, object, start, end}`` (the sentence)."""
+    assign_cities(doc, entities, rules)
+    text = doc.text
+    place_texts = {fold_key(e["text"]) for e in entities if e["kind"] == "place"}
+    relations: list[dict[str, Any]] = []
+
+    def add(subject: str, predicate: str, obj: str, sentence: list[int] | tuple[int, int]) -> None:
+        relations.append(
+            {"subject": subject, "predicate": predicate, "object": obj, "start": sentence[0], "end": sentence[1]}
+        )
+
+    for org in (e for e in entities if e["kind"] == "org"):
+        if org.get("city") and fold_key(org["city"]) in place_texts:
+            add(org["text"], "located_in", org["city"], org["sentence"])
+    for person in people:
+        for predicate, org_text in person["links"]:
+            add(org_text, predicate, person["name"], person["sentence"])
+    for sentence in _by_sentence(entities).values():
+        for subject, predicate, obj in _cue_relations(sentence, text):
+            add(subject, predicate, obj, sentence[0]["sentence"])
+    return relations

@@ -1,0 +1,91 @@
+"""The entity rules as data: ``patterns/entities.yaml`` and ``patterns/places.yaml``,
+loaded once into typed, folded lookups. See those files for what each rule means."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from cartotech.normalize import fold
+
+__all__ = ["EntityRules", "PlaceEntry", "entity_rules", "fold_key"]
+
+_NON_WORD = re.compile(r"[^\w']+")
+
+
+def fold_key(text: str) -> str:
+    """Case, accents and punctuation folded; apostrophes kept ("l'incubateur")."""
+    return " ".join(_NON_WORD.sub(" ", fold(text).replace("’", "'")).split())
+
+
+@dataclass(frozen=True)
+class PlaceEntry:
+    name: str
+    territory_id: str | None
+
+
+@dataclass(frozen=True)
+class EntityRules:
+    #: (type, folded phrase) in priority order.
+    name_keywords: tuple[tuple[str, str], ...]
+    #: folded trigger phrase -> type (longest phrases first when matching).
+    triggers: dict[str, str]
+    max_trigger_words: int
+    neutral_triggers: frozenset[str]
+    junk_words: frozenset[str]
+    leading_articles: frozenset[str]
+    #: folded role phrase -> relation predicate it implies ("" for none).
+    roles: dict[str, str]
+    max_role_words: int
+    #: folded place name -> entry.
+    places: dict[str, PlaceEntry]
+    #: folded demonym -> place name.
+    demonyms: dict[str, str]
+
+
+def _patterns(name: str) -> dict[str, Any]:
+    text = resources.files("cartotech.extract").joinpath("patterns", name).read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@cache
+def entity_rules() -> EntityRules:
+    """The rules, read once per process."""
+    data = _patterns("entities.yaml")
+    places_data = _patterns("places.yaml")
+    keywords = tuple(
+        (kind, fold_key(str(word)))
+        for kind, words in data["name_keywords"].items()
+        for word in words
+    )
+    triggers = {
+        fold_key(str(word)): kind for kind, words in data["triggers"].items() for word in words
+    }
+    roles = {
+        fold_key(str(word)): ("" if predicate == "none" else predicate)
+        for predicate, words in data["roles"].items()
+        for word in words
+    }
+    places: dict[str, PlaceEntry] = {}
+    for entry in places_data["places"]:
+        names = [str(name) for name in entry["names"]]
+        for name in names:
+            places.setdefault(fold_key(name), PlaceEntry(names[0], entry.get("territory")))
+    return EntityRules(
+        name_keywords=keywords,
+        triggers=triggers,
+        max_trigger_words=max(len(key.split()) for key in triggers),
+        neutral_triggers=frozenset(fold_key(str(w)) for w in data["neutral_triggers"]),
+        junk_words=frozenset(fold_key(str(w)) for w in data["junk_words"]),
+        leading_articles=frozenset(str(w) for w in data["leading_articles"]),
+        roles=roles,
+        max_role_words=max(len(key.split()) for key in roles),
+        places=places,
+        demonyms={fold_key(str(k)): str(v) for k, v in places_data["demonyms"].items()},
+    )
