@@ -10,7 +10,7 @@ import cartotech
 PACKAGE = Path(cartotech.__file__).parent
 # Each stage, and the stages (or modules) it must not import.
 ORDER = ["normalize", "errors", "geo", "domain", "ingest", "extract", "resolve", "store"]
-SERVE = {"web", "cli", "operations", "exports", "settings"}
+SERVE = {"web", "cli", "operations", "press", "exports", "settings"}
 
 
 def _stage(module: str) -> str | None:

@@ -10,6 +10,23 @@ from cartotech.store.directory import ImportReport, import_directory
 from cartotech.store.engine import create_store_engine, is_migrated, migrate, unit_of_work
 from cartotech.store.facts import add_award, add_fact, add_person_role, add_relation
 from cartotech.store.labels import label_programmes
+from cartotech.store.press import (
+    DocumentReport,
+    FileStamp,
+    actor_candidates,
+    file_done,
+    load_story_index,
+    mark_file_done,
+    record_document,
+    story_parameters,
+)
+from cartotech.store.press_review import press_review_for_actor, press_review_for_territory
+from cartotech.store.review import (
+    ReviewDecision,
+    accept_review_item,
+    list_review_items,
+    reject_review_item,
+)
 from cartotech.store.search import (
     FACETS,
     SORTS,
@@ -60,3 +77,7 @@ __all__ = [
     "unit_of_work",
     "upsert_actor",
 ]
+__all__ += ["DocumentReport", "FileStamp", "actor_candidates", "file_done", "load_story_index"]
+__all__ += ["mark_file_done", "record_document", "story_parameters", "press_review_for_actor"]
+__all__ += ["press_review_for_territory", "ReviewDecision", "accept_review_item"]
+__all__ += ["list_review_items", "reject_review_item"]

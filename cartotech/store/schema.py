@@ -14,6 +14,8 @@ Design notes:
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     DateTime,
@@ -42,6 +44,12 @@ __all__ = [
     "actor_people",
     "awards",
     "search_terms",
+    "documents",
+    "story_entries",
+    "story_index_state",
+    "mentions",
+    "review_items",
+    "ingest_files",
 ]
 
 metadata = MetaData(
@@ -223,3 +231,120 @@ search_terms = Table(
 )
 
 Index("ix_actors_type_region", actors.c.type, actors.c.region_code)
+
+
+# --- The press pipeline (migration 0002) -------------------------------------
+#
+# One row per distinct article text; its ``sources`` row (kind 'document') is
+# what facts read from it cite, with the character span in ``text``.
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", ForeignKey("sources.id"), nullable=False, index=True),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    # The normalised text the extractor read: every span points into it.
+    Column("text", Text, nullable=False),
+    Column("title", Text),
+    Column("url", Text),
+    Column("published_on", String(10)),
+    Column("lang", String(8), nullable=False),
+    Column("fmt", String(16), nullable=False),
+    Column("locator", Text, nullable=False),
+    Column("story_id", String(40), nullable=False, index=True),
+    Column("story_kind", String(16), nullable=False),
+    Column("matched_hash", String(64)),
+    Column("story_score", Float, nullable=False),
+    Column("extracted", Boolean, nullable=False),
+    Column("skipped_reason", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("story_kind IN ('new', 'exact', 'near', 'cross_language')", name="story_kind"),
+)
+
+# The StoryIndex, persisted: one entry per distinct text in insertion order
+# (story assignment depends on that order), and the parameters it was built with.
+story_entries = Table(
+    "story_entries",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("payload", Text, nullable=False),
+)
+
+story_index_state = Table(
+    "story_index_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("parameters", Text, nullable=False),
+    CheckConstraint("id = 1", name="single_row"),
+)
+
+# What the extractor found in a document, one row per occurrence (span).
+# Amounts and counts are kept here too, attached to a subject or not: a
+# figure with no subject never becomes a fact, but stays visible.
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    # The entity the occurrence belongs to (organisation or person name as the
+    # extractor declared it; "subject|predicate|object" for a relation).
+    Column("name", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("span_start", Integer, nullable=False),
+    Column("span_end", Integer, nullable=False),
+    Column("sentence_start", Integer, nullable=False),
+    Column("sentence_end", Integer, nullable=False),
+    Column("actor_id", ForeignKey("actors.id", ondelete="SET NULL"), index=True),
+    Column("territory_id", String(80), index=True),
+    Column("payload", Text, nullable=False),
+    Column("link_status", String(16)),
+    Column("link_score", Float),
+    Column("link_method", String(32)),
+    UniqueConstraint("document_id", "kind", "span_start", "span_end", "name"),
+    CheckConstraint(
+        "kind IN ('organization', 'person', 'place', 'amount', 'count', 'relation')", name="kind"
+    ),
+    CheckConstraint("span_start >= 0 AND span_end >= span_start", name="span"),
+)
+
+# Organisation mentions the resolver was not sure about: a person decides.
+review_items = Table(
+    "review_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("mention_id", ForeignKey("mentions.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("proposed_type", String(32)),
+    Column("proposed_city", Text),
+    Column("candidate_actor_id", ForeignKey("actors.id", ondelete="SET NULL")),
+    Column("score", Float, nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decision_note", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    UniqueConstraint("mention_id"),
+    CheckConstraint("kind IN ('new_actor', 'merge')", name="kind"),
+    CheckConstraint("status IN ('pending', 'accepted', 'rejected')", name="status"),
+)
+
+# Files an ingestion finished, to skip them on the next run (resume).
+ingest_files = Table(
+    "ingest_files",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("path", Text, nullable=False, unique=True),
+    Column("size", BigInteger, nullable=False),
+    Column("mtime_ns", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("status", String(8), nullable=False),
+    Column("documents", Integer, nullable=False),
+    Column("bad_reason", Text),
+    Column("finished_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("status IN ('done', 'bad')", name="status"),
+)
+
+Index("ix_mentions_document_id_kind", mentions.c.document_id, mentions.c.kind)

@@ -1,0 +1,226 @@
+"""Press ingestion end to end: read articles, place them in stories, extract
+the ones that start a story, link their organisations to the directory, and
+store everything, one transaction per document.
+
+The order follows :mod:`cartotech.ingest.stories`: the story index is loaded
+from the store once; for each document ``index.match``, then one unit of
+work writes the document (with its mentions, review items and facts) and,
+with the file's last document, the file's done mark; only after that commit
+does the entry go into the in-memory index. An error stops the run with the
+documents before it committed and nothing of the failing one; the next run
+skips finished files and redoes the rest (documents already stored are exact
+duplicates, which write nothing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from sqlalchemy import Engine
+
+from cartotech.domain import BadInput, Document
+from cartotech.extract.records import ArticleExtraction
+from cartotech.ingest import iter_input_files, read_document_file
+from cartotech.ingest.readers import DEFAULT_MAX_BYTES
+from cartotech.ingest.stories import StoryIndex, StoryKind
+from cartotech.resolve.linking import ActorIndex, resolve_mentions
+from cartotech.resolve.records import MentionLink
+from cartotech.store import (
+    DocumentReport,
+    FileStamp,
+    actor_candidates,
+    file_done,
+    is_migrated,
+    load_story_index,
+    mark_file_done,
+    migrate,
+    record_document,
+    story_parameters,
+    unit_of_work,
+)
+from cartotech.store.press import EXTRACTED_LANGUAGES
+
+if TYPE_CHECKING:
+    from cartotech.extract.pipeline import Extractor
+
+__all__ = ["ArticleExtractor", "IngestReport", "Progress", "ingest_paths", "load_extractor"]
+
+
+class ArticleExtractor(Protocol):
+    """What ingestion needs of an extractor (``cartotech.extract.pipeline.Extractor``)."""
+
+    def extract(self, text: str, lang: str, published: str | None) -> ArticleExtraction: ...
+
+
+#: Called after each file: files handled so far, files in all, the file.
+Progress = Callable[[int, int, Path], None]
+
+
+@dataclass
+class IngestReport:
+    """What one run did. ``documents`` counts by story kind (new, exact, near,
+    cross_language); ``bad`` lists the inputs that gave no document."""
+
+    files_seen: int = 0
+    files_done: int = 0
+    files_skipped: int = 0
+    documents: Counter[str] = field(default_factory=Counter)
+    extracted: int = 0
+    mentions: int = 0
+    facts: int = 0
+    relations: int = 0
+    roles: int = 0
+    review_items: int = 0
+    bad: list[BadInput] = field(default_factory=list)
+
+    def add(self, document: DocumentReport) -> None:
+        self.documents[document.kind.value] += 1
+        self.extracted += int(document.extracted)
+        self.mentions += document.mentions
+        self.facts += document.facts
+        self.relations += document.relations
+        self.roles += document.roles
+        self.review_items += document.review_items
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "files": {
+                "seen": self.files_seen,
+                "done": self.files_done,
+                "skipped": self.files_skipped,
+            },
+            "documents": {kind.value: self.documents[kind.value] for kind in StoryKind},
+            "extracted": self.extracted,
+            "written": {
+                "mentions": self.mentions,
+                "facts": self.facts,
+                "relations": self.relations,
+                "roles": self.roles,
+                "review_items": self.review_items,
+            },
+            "bad": [{"path": str(bad.path), "reason": bad.message} for bad in self.bad],
+        }
+
+
+def _stamp(path: Path) -> FileStamp | None:
+    """The file's identity for resuming, or None when it cannot be read (the
+    reader then reports why)."""
+    try:
+        status = path.stat()
+        digest = hashlib.sha256()
+        with path.open("rb") as file:
+            for chunk in iter(lambda: file.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return FileStamp(str(path.resolve()), status.st_size, status.st_mtime_ns, digest.hexdigest())
+
+
+def _bad_reason(bad: list[BadInput]) -> str:
+    return "; ".join(item.reason for item in bad[:3]) or "no document"
+
+
+class _Run:
+    """One ingestion: the indexes it keeps in memory and its report."""
+
+    def __init__(self, engine: Engine, extractor: ArticleExtractor, max_bytes: int) -> None:
+        self.engine = engine
+        self.extractor = extractor
+        self.max_bytes = max_bytes
+        self.report = IngestReport()
+        with engine.connect() as conn:
+            self.stories: StoryIndex = load_story_index(conn)
+            self.actors = ActorIndex(actor_candidates(conn))
+        self.parameters = story_parameters(self.stories)
+
+    def file(self, path: Path) -> None:
+        stamp = _stamp(path)
+        if stamp is not None:
+            with self.engine.connect() as conn:
+                if file_done(conn, stamp):
+                    self.report.files_skipped += 1
+                    return
+        items = read_document_file(path, max_bytes=self.max_bytes)
+        found = [item for item in items if isinstance(item, Document)]
+        bad = [item for item in items if isinstance(item, BadInput)]
+        self.report.bad.extend(bad)
+        if not found:
+            if stamp is not None:
+                with unit_of_work(self.engine) as conn:
+                    mark_file_done(conn, stamp, documents=0, bad_reason=_bad_reason(bad))
+            return
+        for position, document in enumerate(found, 1):
+            last = position == len(found)
+            self.document(document, stamp if last else None, len(found))
+        self.report.files_done += 1
+
+    def document(self, document: Document, stamp: FileStamp | None, count: int) -> None:
+        match = self.stories.match(document)
+        extraction: ArticleExtraction | None = None
+        links: list[MentionLink] = []
+        if match.kind is StoryKind.NEW and document.lang in EXTRACTED_LANGUAGES:
+            extraction = self.extractor.extract(document.text, document.lang, document.published)
+            links = resolve_mentions(extraction.organizations, self.actors)
+        with unit_of_work(self.engine) as conn:
+            written = record_document(
+                conn, document, match, extraction, links, parameters=self.parameters
+            )
+            if stamp is not None:
+                mark_file_done(conn, stamp, documents=count)
+        # Only now: a rolled-back document must leave no trace in the index.
+        if match.entry is not None:
+            self.stories.insert(match.entry)
+        self.report.add(written)
+
+
+def ingest_paths(
+    engine: Engine,
+    paths: Path | str | Iterable[Path | str],
+    *,
+    extractor: ArticleExtractor,
+    progress: Progress | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> IngestReport:
+    """Ingest the articles under ``paths`` (files and folders) into the store.
+
+    Bad inputs are reported and skipped; files finished by an earlier run
+    (same path, size, modification time and bytes) are skipped. Re-running
+    on the same files changes no row.
+    """
+    if not is_migrated(engine):
+        from cartotech.operations import init_database
+
+        init_database(engine)
+    else:
+        migrate(engine)  # a store made before the press tables gets them
+    run = _Run(engine, extractor, max_bytes)
+    inputs = list(iter_input_files(paths))
+    for position, item in enumerate(inputs, 1):
+        if isinstance(item, BadInput):
+            run.report.bad.append(item)
+        else:
+            run.report.files_seen += 1
+            run.file(item)
+        if progress is not None:
+            progress(position, len(inputs), item.path if isinstance(item, BadInput) else item)
+    return run.report
+
+
+def load_extractor(engine: Engine) -> Extractor:
+    """The real extractor, its organisation gazetteer fed with the store's actors."""
+    from cartotech.extract.gazetteer import GazetteerEntry
+    from cartotech.extract.pipeline import Extractor
+
+    directory: list[GazetteerEntry] = []
+    if is_migrated(engine):
+        with engine.connect() as conn:
+            directory = [
+                GazetteerEntry(actor.name, actor.aliases, actor.type)
+                for actor in actor_candidates(conn)
+            ]
+    return Extractor.load(directory=directory)
