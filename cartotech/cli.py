@@ -27,6 +27,11 @@ app = typer.Typer(
 )
 territories_app = typer.Typer(help="Look up the territory referential.", no_args_is_help=True)
 app.add_typer(territories_app, name="territories")
+review_app = typer.Typer(
+    help="Decide the organisation mentions the press pipeline could not link alone.",
+    no_args_is_help=True,
+)
+app.add_typer(review_app, name="review")
 
 console = Console()
 F = TypeVar("F", bound=Callable[..., Any])
@@ -226,6 +231,140 @@ def territories_stats(as_json: JsonOption = False) -> None:
     for level, count in stats.items():
         table.add_row(level, f"{count:,}")
     console.print(table)
+
+
+@app.command()
+@reports_errors
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Article files or folders (read recursively).")
+    ],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Ingest press articles: stories, extraction, linking to the directory, facts."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from cartotech.press import ingest_paths, load_extractor
+    from cartotech.store import create_store_engine
+
+    engine = create_store_engine(_database_url(db))
+    with console.status("Loading the extraction models…"):
+        extractor = load_extractor(engine)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=console, transient=True, disable=as_json) as bar:
+        task = bar.add_task("Ingesting", total=None)
+
+        def progress(done: int, total: int, path: Path) -> None:
+            bar.update(task, completed=done, total=total, description=path.name[:40])
+
+        report = ingest_paths(
+            engine,
+            paths,
+            extractor=extractor,
+            progress=progress,
+            max_bytes=get_settings().max_import_bytes,
+        )
+    if as_json:
+        _print_json(report.as_dict())
+        return
+    table = Table("", "count", title="Ingested")
+    rows = {
+        "files seen": report.files_seen,
+        "files done": report.files_done,
+        "files skipped (done before)": report.files_skipped,
+        **{f"documents {kind}": n for kind, n in sorted(report.documents.items())},
+        "mentions written": report.mentions,
+        "facts written": report.facts,
+        "relations written": report.relations,
+        "roles written": report.roles,
+        "review items created": report.review_items,
+    }
+    for name, count in rows.items():
+        table.add_row(name, f"{count:,}")
+    table.add_row("documents extracted", f"{report.extracted:,}")
+    console.print(table)
+    if report.bad:
+        bad = Table("input", "why it was skipped", title=f"{len(report.bad)} bad inputs")
+        for item in report.bad:
+            where = str(item.path) + (f":{item.line}" if item.line else "")
+            bad.add_row(where, item.reason)
+        console.print(bad)
+
+
+@review_app.command("list")
+@reports_errors
+def review_list(
+    status: Annotated[str, typer.Option(help="pending, accepted, rejected or all.")] = "pending",
+    limit: Annotated[int | None, typer.Option(help="At most this many items.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List review items, each with the sentence that names the organisation."""
+    from cartotech.press import review_queue
+    from cartotech.store import create_store_engine
+
+    items = review_queue(create_store_engine(_database_url(db)), status, limit=limit)
+    if as_json:
+        _print_json(items)
+        return
+    table = Table("id", "kind", "name", "type", "candidate", "score", "status", "sentence")
+    for item in items:
+        candidate = (
+            f"{item['candidate_name']} (#{item['candidate_actor_id']})"
+            if item["candidate_actor_id"]
+            else ""
+        )
+        table.add_row(
+            str(item["id"]),
+            item["kind"],
+            item["name"],
+            item["proposed_type"] or "",
+            candidate,
+            f"{item['score']:.2f}",
+            item["status"],
+            item["sentence"],
+        )
+    console.print(table)
+
+
+@review_app.command("accept")
+@reports_errors
+def review_accept(
+    item_id: Annotated[int, typer.Argument(metavar="ID", help="A review item id.")],
+    type_: Annotated[
+        str | None,
+        typer.Option("--type", help="Actor type of a new actor (else the proposed one)."),
+    ] = None,
+    note: Annotated[str | None, typer.Option(help="Why (kept with the decision).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Accept an item: create the actor (or merge into the candidate) and link the mention."""
+    from cartotech.press import accept_review
+    from cartotech.store import create_store_engine
+
+    engine = create_store_engine(_database_url(db))
+    decision = accept_review(engine, item_id, actor_type=type_, note=note)
+    what = "created" if decision.actor_created else "linked to"
+    console.print(
+        f"Item {item_id} accepted: {what} actor #{decision.actor_id}; "
+        f"{decision.facts} facts, {decision.relations} relations, {decision.roles} roles added."
+    )
+
+
+@review_app.command("reject")
+@reports_errors
+def review_reject(
+    item_id: Annotated[int, typer.Argument(metavar="ID", help="A review item id.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is rejected.")],
+    db: DbOption = None,
+) -> None:
+    """Reject an item, saying why; the mention stays unlinked."""
+    from cartotech.press import reject_review
+    from cartotech.store import create_store_engine
+
+    reject_review(create_store_engine(_database_url(db)), item_id, reason)
+    console.print(f"Item {item_id} rejected.")
 
 
 if __name__ == "__main__":  # pragma: no cover

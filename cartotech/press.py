@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Engine
 
@@ -33,13 +33,17 @@ from cartotech.resolve.records import MentionLink
 from cartotech.store import (
     DocumentReport,
     FileStamp,
+    ReviewDecision,
+    accept_review_item,
     actor_candidates,
     file_done,
     is_migrated,
+    list_review_items,
     load_story_index,
     mark_file_done,
     migrate,
     record_document,
+    reject_review_item,
     story_parameters,
     unit_of_work,
 )
@@ -48,7 +52,16 @@ from cartotech.store.press import EXTRACTED_LANGUAGES
 if TYPE_CHECKING:
     from cartotech.extract.pipeline import Extractor
 
-__all__ = ["ArticleExtractor", "IngestReport", "Progress", "ingest_paths", "load_extractor"]
+__all__ = [
+    "ArticleExtractor",
+    "IngestReport",
+    "Progress",
+    "accept_review",
+    "ingest_paths",
+    "load_extractor",
+    "reject_review",
+    "review_queue",
+]
 
 
 class ArticleExtractor(Protocol):
@@ -224,3 +237,28 @@ def load_extractor(engine: Engine) -> Extractor:
                 for actor in actor_candidates(conn)
             ]
     return Extractor.load(directory=directory)
+
+
+# --- the review queue, one transaction per decision ----------------------------
+
+
+def review_queue(
+    engine: Engine, status: str = "pending", *, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """The review items with ``status`` (``all`` for every one), oldest first."""
+    with engine.connect() as conn:
+        return list_review_items(conn, status, limit=limit)
+
+
+def accept_review(
+    engine: Engine, item_id: int, *, actor_type: str | None = None, note: str | None = None
+) -> ReviewDecision:
+    """Accept one item (creates or merges the actor, links, derives facts)."""
+    with unit_of_work(engine) as conn:
+        return accept_review_item(conn, item_id, actor_type=actor_type, note=note)
+
+
+def reject_review(engine: Engine, item_id: int, reason: str) -> ReviewDecision:
+    """Reject one item, saying why."""
+    with unit_of_work(engine) as conn:
+        return reject_review_item(conn, item_id, reason)
