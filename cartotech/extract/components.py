@@ -70,6 +70,7 @@ def entity_to_dict(entity: Entity) -> dict[str, Any]:
     data = asdict(entity)
     data["place"] = asdict(entity.place) if entity.place else None
     data["sentence"] = list(entity.sentence)
+    data["aliases"] = list(entity.aliases)
     return data
 
 
@@ -83,6 +84,13 @@ class EntityComponent:
         for word, kind in self.rules.triggers.items():
             triggers.setdefault(kind, []).append(word)
         self.trigger_matcher = _phrase_matcher(nlp, triggers)
+        self.phrase_matcher = _phrase_matcher(
+            nlp,
+            {
+                "label_program": list(self.rules.label_names),
+                "public_body": list(self.rules.public_body_phrases),
+            },
+        )
         by_type: dict[str, list[str]] = {}
         for name, kind in directory:
             by_type.setdefault(kind, []).append(name)
@@ -100,7 +108,10 @@ class EntityComponent:
                 # One-letter names ("M") only when the case matches exactly.
                 if e - s > 1 or len(doc[s].text) > 2 or doc[s].text.isupper()
             ]
-        entities = find_entities(doc, self.rules, self.places, trigger_matches, directory_matches)
+        phrase_matches = [(vocab[key], s, e) for key, s, e in self.phrase_matcher(doc)]
+        entities = find_entities(
+            doc, self.rules, self.places, trigger_matches, phrase_matches, directory_matches
+        )
         doc._.cartotech_entities = [entity_to_dict(entity) for entity in entities]
         return doc
 

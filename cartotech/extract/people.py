@@ -22,7 +22,34 @@ from cartotech.extract.rules import EntityRules, fold_key
 __all__ = ["find_people"]
 
 _WINDOW = 12
-_SKIP_BEFORE_ROLE = frozenset({"le", "la", "l'", "the", "son", "sa", "its", "his", "her", "leur", "their", "notre", "our", "nouveau", "nouvelle", "new", "actuel", "actuelle", "current", "former", "ancien", "ancienne", "co", "-"})
+_SKIP_BEFORE_ROLE = frozenset(
+    {
+        "le",
+        "la",
+        "l'",
+        "the",
+        "son",
+        "sa",
+        "its",
+        "his",
+        "her",
+        "leur",
+        "their",
+        "notre",
+        "our",
+        "nouveau",
+        "nouvelle",
+        "new",
+        "actuel",
+        "actuelle",
+        "current",
+        "former",
+        "ancien",
+        "ancienne",
+        "co",
+        "-",
+    }
+)
 _OF = frozenset({"de", "du", "des", "d'", "of", "at", "chez", "au", "a", "à", "pour", "for"})
 _AND = frozenset({"et", "and", "&", ","})
 
@@ -44,9 +71,11 @@ def _org_at(orgs: list[dict[str, Any]], start_char: int, slack: int = 0) -> dict
     return None
 
 
-def _roles_after(doc: Doc, span: Span, orgs: list[dict[str, Any]], rules: EntityRules) -> list[tuple[str, str, dict[str, Any] | None, int, int]]:
+def _roles_after(
+    doc: Doc, span: Span, orgs: list[dict[str, Any]], rules: EntityRules
+) -> list[tuple[str, str, dict[str, Any] | None, int, int]]:
     """Roles written after the name: (role text, predicate, organisation, start, end)."""
-    found = []
+    found: list[tuple[str, str, dict[str, Any] | None, int, int]] = []
     position = span.end
     limit = span.sent.end
     if position >= limit or doc[position].text not in {",", "("}:
@@ -65,10 +94,11 @@ def _roles_after(doc: Doc, span: Span, orgs: list[dict[str, Any]], rules: Entity
             while following < limit and doc[following].lower_ in {"la", "l'", "le", "the", "les"}:
                 following += 1
             if following < limit:
-                org = _org_at(orgs, doc[following].idx)
+                org = _org_at(orgs, doc[following].idx, slack=2)
         elif end < limit:
-            org = _org_at(orgs, doc[end].idx)
-        role_end = doc.char_span(org["start"], org["end"], alignment_mode="expand").end if org else end
+            org = _org_at(orgs, doc[end].idx, slack=2)
+        org_span = doc.char_span(org["start"], org["end"], alignment_mode="expand") if org else None
+        role_end = org_span.end if org_span is not None else end
         found.append((doc[role_start:role_end].text, predicate, org, role_start, role_end))
         position = role_end
         if position < limit and doc[position].lower_ in _AND:
@@ -78,8 +108,10 @@ def _roles_after(doc: Doc, span: Span, orgs: list[dict[str, Any]], rules: Entity
     return found
 
 
-def _role_before(doc: Doc, span: Span, orgs: list[dict[str, Any]], rules: EntityRules) -> tuple[str, str, dict[str, Any] | None] | None:
-    """"le président de Y, X" / "Y's CEO X" / "the founder of Y, X"."""
+def _role_before(
+    doc: Doc, span: Span, orgs: list[dict[str, Any]], rules: EntityRules
+) -> tuple[str, str, dict[str, Any] | None] | None:
+    """ "le président de Y, X" / "Y's CEO X" / "the founder of Y, X"."""
     first = max(span.sent.start, span.start - _WINDOW)
     for position in range(first, span.start):
         role = _role_at(doc, position, span.start, rules)
@@ -97,13 +129,19 @@ def _role_before(doc: Doc, span: Span, orgs: list[dict[str, Any]], rules: Entity
         org = inner[0] if inner else None
         if org is None and position > 0:
             # "Y's CEO X": the organisation precedes the role.
-            before = [o for o in orgs if o["end"] <= doc[position].idx and doc[position].idx - o["end"] <= 4]
+            before = [
+                o
+                for o in orgs
+                if o["end"] <= doc[position].idx and doc[position].idx - o["end"] <= 4
+            ]
             org = before[-1] if before else None
         return doc[position:text_end].text, predicate, org
     return None
 
 
-def find_people(doc: Doc, entities: list[dict[str, Any]], rules: EntityRules) -> list[dict[str, Any]]:
+def find_people(
+    doc: Doc, entities: list[dict[str, Any]], rules: EntityRules
+) -> list[dict[str, Any]]:
     """One record per person mention: name, role, organisation, and the
     ``(predicate, organisation)`` pairs its roles imply."""
     orgs = [e for e in entities if e["kind"] == "org"]

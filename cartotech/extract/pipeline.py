@@ -63,7 +63,9 @@ def pipeline_config() -> dict[str, Any]:
     return config
 
 
-def _load_language(spec: dict[str, Any], components: list[str], directory: list[list[str]]) -> Language:
+def _load_language(
+    spec: dict[str, Any], components: list[str], directory: list[list[str]]
+) -> Language:
     try:
         package = importlib.import_module(spec["model"])
     except ImportError as error:
@@ -148,7 +150,7 @@ def _organisations(entities: list[dict[str, Any]]) -> tuple[list[OrgMention], di
             groups.setdefault(fold_key(entity["text"]), []).append(entity)
     mentions, canonical = [], {}
     for group in groups.values():
-        forms = list(dict.fromkeys(e["text"] for e in group))
+        forms = list(dict.fromkeys(f for e in group for f in (e["text"], *e.get("aliases", []))))
         name = max(forms, key=len)
         typed = min(group, key=lambda e: _EVIDENCE_RANK.get(e["evidence"], 9))
         city = next((e["city"] for e in group if e.get("city")), None)

@@ -28,14 +28,18 @@ __all__ = ["assign_cities", "find_relations"]
 #: Names further than this from the cue (characters) are not its arguments.
 MAX_CUE_DISTANCE = 140
 _LOCATIVE_AFTER = re.compile(
-    r"^\s*,?\s*(?:\(|(?:qui est |which is |is |est )?(?:based|basee?|installee?|implantee?|situee?|located|headquartered)?\s*(?:in|at|a|à|de|near|pres de|from)\s+(?:la |le |l')?)$"
+    r"^\s*,?\s*(?:\(|(?:qui est |which is |is |est )?"
+    r"(?:based|basee?|installee?|implantee?|situee?|located|headquartered)?\s*"
+    r"(?:in|at|a|à|de|near|pres de|from)\s+(?:la |le |l')?)$"
 )
 _LOCATIVE_BEFORE = re.compile(r"(?:\bfrom|\bde|\bd'|\ba|\bà|\bin|\bof)\s+$")
 _BASED = re.compile(r"^-?\s*based\b")
 _SENTENCE_OPENER = re.compile(r"^\s*(?:in|à|a|en|at|au|near|pres de)\s+$", re.IGNORECASE)
 _ENUMERATION_GAP = re.compile(r"^\s*(?:,|et|and|,\s*et|,\s*and)\s*$")
 # Organisation types that are located where the sentence says.
-_PLACED_TYPES = frozenset({"startup", "incubator", "accelerator", "company", "event", "school_or_lab"})
+_PLACED_TYPES = frozenset(
+    {"startup", "incubator", "accelerator", "company", "event", "school_or_lab"}
+)
 
 
 @dataclass(frozen=True)
@@ -72,35 +76,37 @@ def _fits(entity: dict[str, Any], allowed: frozenset[str]) -> bool:
 def _by_sentence(entities: Iterable[dict[str, Any]]) -> dict[tuple[int, int], list[dict[str, Any]]]:
     grouped: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for entity in entities:
-        grouped.setdefault(tuple(entity["sentence"]), []).append(entity)  # type: ignore[arg-type]
+        start, end = entity["sentence"]
+        grouped.setdefault((start, end), []).append(entity)
     return grouped
 
 
-def _city_of(org: dict[str, Any], sentence: list[dict[str, Any]], text: str, rules: EntityRules) -> str | None:
+def _city_of(
+    org: dict[str, Any], sentence: list[dict[str, Any]], text: str, rules: EntityRules
+) -> str | None:
+    """The place the words around an organisation tie it to, or ``None``."""
+    if org.get("city"):
+        return str(org["city"])  # already split off its name ("CES de Las Vegas")
     places = [e for e in sentence if e["kind"] == "place"]
-    name_key = fold_key(org["text"])
     # A place at the end of the name: "Incubateur du Barreau de Marseille".
-    for place in places:
-        pass
+    known = {fold_key(p["text"]) for p in places} | _known_places(rules)
     words = org["text"].split()
     for size in range(min(3, len(words) - 1), 0, -1):
+        head = fold_key(" ".join(words[:-size])).split()
         tail = " ".join(words[-size:])
-        head = fold_key(" ".join(words[:-size]))
-        if head.split()[-1:] and head.split()[-1] in {"de", "du", "d'", "in", "of"} and fold_key(tail) in {fold_key(p["text"]) for p in places} | _known_places(rules):
+        if head and head[-1] in {"de", "du", "d'", "in", "of"} and fold_key(tail) in known:
             return tail
-    del name_key
     for place in places:
         gap_after = text[org["end"] : place["start"]]
-        if 0 <= place["start"] - org["end"] <= 40 and _LOCATIVE_AFTER.match(fold_key(gap_after) + " " if gap_after.strip() else gap_after):
+        if 0 <= place["start"] - org["end"] <= 40 and _LOCATIVE_AFTER.match(gap_after.lower()):
             return str(place["text"])
-        gap_before = text[place["end"] : org["start"]]
         if 0 <= org["start"] - place["end"] <= 60:
             if _BASED.match(text[place["end"] : place["end"] + 8].lower()):
                 return str(place["text"])
             before_place = text[max(0, place["start"] - 8) : place["start"]].lower()
+            gap_before = text[place["end"] : org["start"]]
             if _LOCATIVE_BEFORE.search(before_place) and gap_before.strip().startswith(","):
                 return str(place["text"])
-        del gap_before
     return None
 
 
@@ -115,7 +121,9 @@ def _sentence_place(sentence: list[dict[str, Any]], text: str) -> str | None:
         return None
     first = places[0]
     opener = text[first["sentence"][0] : first["start"]]
-    if _SENTENCE_OPENER.match(opener) or (opener.strip() == "" and text[first["end"] :].lstrip().startswith(",")):
+    if _SENTENCE_OPENER.match(opener) or (
+        opener.strip() == "" and text[first["end"] :].lstrip().startswith(",")
+    ):
         return str(first["text"])
     return None
 
@@ -134,8 +142,6 @@ def assign_cities(doc: Doc, entities: list[dict[str, Any]], rules: EntityRules) 
 
 def _cue_positions(text: str, start: int, end: int, cues: tuple[str, ...]) -> list[int]:
     """Character offsets of cue words (as word prefixes) in text[start:end]."""
-    folded = fold_key(text[start:end])
-    del folded
     found = []
     for match in re.finditer(r"\w[\w'-]*", text[start:end]):
         word_key = fold_key(text[start + match.start() : start + match.end() + 30])
@@ -144,13 +150,17 @@ def _cue_positions(text: str, start: int, end: int, cues: tuple[str, ...]) -> li
     return found
 
 
-def _enumeration(items: list[dict[str, Any]], chosen: dict[str, Any], text: str) -> list[dict[str, Any]]:
+def _enumeration(
+    items: list[dict[str, Any]], chosen: dict[str, Any], text: str
+) -> list[dict[str, Any]]:
     """``chosen`` and the names listed just before it ("Nice, Cannes et Grasse")."""
     members = [chosen]
     index = items.index(chosen)
     while index > 0:
         previous = items[index - 1]
-        if previous["kind"] != chosen["kind"] or not _ENUMERATION_GAP.match(text[previous["end"] : members[0]["start"]]):
+        if previous["kind"] != chosen["kind"] or not _ENUMERATION_GAP.match(
+            text[previous["end"] : members[0]["start"]]
+        ):
             break
         members.insert(0, previous)
         index -= 1
@@ -163,8 +173,20 @@ def _cue_relations(sentence: list[dict[str, Any]], text: str) -> list[tuple[str,
     ordered = sorted(sentence, key=lambda e: e["start"])
     for rule in _rules():
         for cue in _cue_positions(text, start, end, rule.cues):
-            subjects = [e for e in ordered if e["end"] <= cue and cue - e["end"] <= MAX_CUE_DISTANCE and _fits(e, rule.subject_types)]
-            objects = [e for e in ordered if e["start"] > cue and e["start"] - cue <= MAX_CUE_DISTANCE and _fits(e, rule.object_types)]
+            subjects = [
+                e
+                for e in ordered
+                if e["end"] <= cue
+                and cue - e["end"] <= MAX_CUE_DISTANCE
+                and _fits(e, rule.subject_types)
+            ]
+            objects = [
+                e
+                for e in ordered
+                if e["start"] > cue
+                and e["start"] - cue <= MAX_CUE_DISTANCE
+                and _fits(e, rule.object_types)
+            ]
             if not subjects or not objects:
                 continue
             target = objects[0]
@@ -189,7 +211,13 @@ def find_relations(
 
     def add(subject: str, predicate: str, obj: str, sentence: list[int] | tuple[int, int]) -> None:
         relations.append(
-            {"subject": subject, "predicate": predicate, "object": obj, "start": sentence[0], "end": sentence[1]}
+            {
+                "subject": subject,
+                "predicate": predicate,
+                "object": obj,
+                "start": sentence[0],
+                "end": sentence[1],
+            }
         )
 
     for org in (e for e in entities if e["kind"] == "org"):

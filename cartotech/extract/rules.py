@@ -42,6 +42,10 @@ class EntityRules:
     #: folded role phrase -> relation predicate it implies ("" for none).
     roles: dict[str, str]
     max_role_words: int
+    #: (compiled pattern on the folded name, type) in order.
+    name_rules: tuple[tuple[re.Pattern[str], str], ...]
+    label_names: tuple[str, ...]
+    public_body_phrases: tuple[str, ...]
     #: folded place name -> entry.
     places: dict[str, PlaceEntry]
     #: folded demonym -> place name.
@@ -86,6 +90,9 @@ def entity_rules() -> EntityRules:
         leading_articles=frozenset(str(w) for w in data["leading_articles"]),
         roles=roles,
         max_role_words=max(len(key.split()) for key in roles),
+        name_rules=tuple((re.compile(r["pattern"]), str(r["type"])) for r in data["name_rules"]),
+        label_names=tuple(str(n) for n in data["label_names"]),
+        public_body_phrases=tuple(str(n) for n in data["public_body_phrases"]),
         places=places,
         demonyms={fold_key(str(k)): str(v) for k, v in places_data["demonyms"].items()},
     )
