@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -19,6 +20,9 @@ from rich.table import Table
 
 from cartotech.errors import CartotechError
 from cartotech.settings import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 app = typer.Typer(
     help="cartotech: a sourced observatory of regional tech ecosystems.",
@@ -50,6 +54,18 @@ def _database_url(db: str | None) -> str:
     if db is None:
         return get_settings().database_url
     return db if "://" in db else f"sqlite:///{db}"
+
+
+@contextmanager
+def _store(db: str | None) -> Iterator[Engine]:
+    """An engine on the database, its connections closed when the command ends."""
+    from cartotech.store import create_store_engine
+
+    engine = create_store_engine(_database_url(db))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def reports_errors(command: F) -> F:
@@ -246,25 +262,24 @@ def ingest(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from cartotech.press import ingest_paths, load_extractor
-    from cartotech.store import create_store_engine
 
-    engine = create_store_engine(_database_url(db))
-    with console.status("Loading the extraction models…"):
-        extractor = load_extractor(engine)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=console, transient=True, disable=as_json) as bar:
-        task = bar.add_task("Ingesting", total=None)
+    with _store(db) as engine:
+        with console.status("Loading the extraction models…"):
+            extractor = load_extractor(engine)
+        with Progress(*columns, console=console, transient=True, disable=as_json) as bar:
+            task = bar.add_task("Ingesting", total=None)
 
-        def progress(done: int, total: int, path: Path) -> None:
-            bar.update(task, completed=done, total=total, description=path.name[:40])
+            def progress(done: int, total: int, path: Path) -> None:
+                bar.update(task, completed=done, total=total, description=path.name[:40])
 
-        report = ingest_paths(
-            engine,
-            paths,
-            extractor=extractor,
-            progress=progress,
-            max_bytes=get_settings().max_import_bytes,
-        )
+            report = ingest_paths(
+                engine,
+                paths,
+                extractor=extractor,
+                progress=progress,
+                max_bytes=get_settings().max_import_bytes,
+            )
     if as_json:
         _print_json(report.as_dict())
         return
@@ -285,7 +300,10 @@ def ingest(
     table.add_row("documents extracted", f"{report.extracted:,}")
     console.print(table)
     if report.bad:
-        bad = Table("input", "why it was skipped", title=f"{len(report.bad)} bad inputs")
+        bad = Table(title=f"{len(report.bad)} bad inputs")
+        # Paths are folded, never cut: the user has to find the file.
+        bad.add_column("input", overflow="fold")
+        bad.add_column("why it was skipped", overflow="fold")
         for item in report.bad:
             where = str(item.path) + (f":{item.line}" if item.line else "")
             bad.add_row(where, item.reason)
@@ -302,9 +320,9 @@ def review_list(
 ) -> None:
     """List review items, each with the sentence that names the organisation."""
     from cartotech.press import review_queue
-    from cartotech.store import create_store_engine
 
-    items = review_queue(create_store_engine(_database_url(db)), status, limit=limit)
+    with _store(db) as engine:
+        items = review_queue(engine, status, limit=limit)
     if as_json:
         _print_json(items)
         return
@@ -341,10 +359,9 @@ def review_accept(
 ) -> None:
     """Accept an item: create the actor (or merge into the candidate) and link the mention."""
     from cartotech.press import accept_review
-    from cartotech.store import create_store_engine
 
-    engine = create_store_engine(_database_url(db))
-    decision = accept_review(engine, item_id, actor_type=type_, note=note)
+    with _store(db) as engine:
+        decision = accept_review(engine, item_id, actor_type=type_, note=note)
     what = "created" if decision.actor_created else "linked to"
     console.print(
         f"Item {item_id} accepted: {what} actor #{decision.actor_id}; "
@@ -361,9 +378,9 @@ def review_reject(
 ) -> None:
     """Reject an item, saying why; the mention stays unlinked."""
     from cartotech.press import reject_review
-    from cartotech.store import create_store_engine
 
-    reject_review(create_store_engine(_database_url(db)), item_id, reason)
+    with _store(db) as engine:
+        reject_review(engine, item_id, reason)
     console.print(f"Item {item_id} rejected.")
 
 

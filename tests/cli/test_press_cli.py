@@ -1,0 +1,90 @@
+"""``cartotech ingest`` and ``cartotech review`` as a user runs them.
+
+The language models are replaced by the hand extractor of
+``tests/store/test_press.py`` (the command's only model-dependent step, its
+``load_extractor``): these tests are about the shell, not extraction.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cartotech.cli import app
+from tests.store.test_press import seed_extractor
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def hand_extractor(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("cartotech.press.load_extractor", lambda _engine: seed_extractor())
+
+
+@pytest.fixture
+def articles(seeds_dir: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for path in sorted(seeds_dir.glob("*.txt")):
+        shutil.copy(path, folder / path.name)
+    (folder / "empty.txt").write_bytes(b"")
+    return folder
+
+
+def test_ingest_prints_a_summary_and_the_bad_inputs(loaded_store_url: str, articles: Path) -> None:
+    result = runner.invoke(app, ["ingest", str(articles), "--db", loaded_store_url])
+    assert result.exit_code == 0, result.output
+    assert "documents new" in result.stdout
+    assert "1 bad inputs" in result.stdout
+    assert "empty.txt" in result.stdout
+
+
+def test_ingest_json_then_again_skips_every_file(loaded_store_url: str, articles: Path) -> None:
+    first = runner.invoke(app, ["ingest", str(articles), "--db", loaded_store_url, "--json"])
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.stdout)
+    assert report["documents"] == {"new": 4, "exact": 0, "near": 0, "cross_language": 1}
+    assert [bad["reason"] for bad in report["bad"]] == [f"{articles / 'empty.txt'}: empty"]
+    again = json.loads(
+        runner.invoke(app, ["ingest", str(articles), "--db", loaded_store_url, "--json"]).stdout
+    )
+    assert again["files"] == {"seen": 6, "done": 0, "skipped": 5}
+
+
+def test_review_list_accept_reject(loaded_store_url: str, articles: Path) -> None:
+    db = ["--db", loaded_store_url]
+    assert runner.invoke(app, ["ingest", str(articles), *db, "--json"]).exit_code == 0
+    listed = runner.invoke(app, ["review", "list", *db, "--json"])
+    assert listed.exit_code == 0, listed.output
+    items = json.loads(listed.stdout)
+    assert items
+    assert all(item["status"] == "pending" and item["sentence"] for item in items)
+    first, second = items[0]["id"], items[-1]["id"]
+
+    accepted = runner.invoke(app, ["review", "accept", str(first), *db, "--type", "company"])
+    assert accepted.exit_code == 0, accepted.output
+    assert f"Item {first} accepted" in accepted.stdout
+    twice = runner.invoke(app, ["review", "accept", str(first), *db])
+    assert twice.exit_code == 1
+    assert f"Error: review item {first} is already accepted" in twice.stderr
+
+    if second != first:
+        rejected = runner.invoke(app, ["review", "reject", str(second), "--reason", "noise", *db])
+        assert rejected.exit_code == 0, rejected.output
+    unknown = runner.invoke(app, ["review", "reject", "99999", "--reason", "x", *db])
+    assert unknown.exit_code == 1
+    assert "Error: no review item 99999" in unknown.stderr
+    table = runner.invoke(app, ["review", "list", "--status", "all", *db])
+    assert table.exit_code == 0
+    assert "accepted" in table.stdout
+
+
+def test_review_reject_needs_a_reason_and_list_a_known_status(loaded_store_url: str) -> None:
+    assert runner.invoke(app, ["review", "reject", "1", "--db", loaded_store_url]).exit_code == 2
+    bogus = runner.invoke(app, ["review", "list", "--status", "maybe", "--db", loaded_store_url])
+    assert bogus.exit_code == 1
+    assert "unknown review status 'maybe'" in bogus.stderr
