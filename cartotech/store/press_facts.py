@@ -13,6 +13,11 @@ person links a mention during review: fingerprints make a second run a no-op.
 2. else the nearest place occurrence with a territory id in the same sentence;
 3. else no fact: the figure stays a mention only. A fact never lacks a subject.
 
+Relations between two linked actors become ``relations`` rows (span: the
+sentence). A person's role goes to ``actor_people`` when the organisation the
+extractor gives for them is linked, or when a linked actor is ``led_by`` them
+(the role then is the one the text gives the person, if any).
+
 Kinds: a count's unit maps to a :class:`FactKind` (``jobs`` -> ``jobs``...;
 units with no kind become ``other`` with the unit in the note; lengths and
 areas other than m² are kept as mentions only). An amount's kind comes from
@@ -142,6 +147,7 @@ def derive_document_facts(
     orgs: list[_Occurrence] = []
     places: list[_Occurrence] = []
     actor_by_name: dict[str, int] = {}
+    role_of: dict[str, str | None] = {}
     for row in rows:
         if row.kind == "organization" and row.actor_id is not None:
             orgs.append(
@@ -150,6 +156,8 @@ def derive_document_facts(
             payload = json.loads(row.payload)
             for name in (row.name, row.text, *payload.get("aliases", ())):
                 actor_by_name.setdefault(name, row.actor_id)
+        elif row.kind == "person":
+            role_of.setdefault(row.name, json.loads(row.payload).get("role"))
         elif row.kind == "place" and row.territory_id is not None:
             places.append(
                 _Occurrence(
@@ -167,6 +175,15 @@ def derive_document_facts(
         elif row.kind == "relation":
             subject = actor_by_name.get(payload["subject"])
             obj = actor_by_name.get(payload["object"])
+            leader = payload["object"]
+            if payload["predicate"] == "led_by" and subject is not None and leader in role_of:
+                # "X led_by <person>": a person is no actor, but holds a role in X.
+                key = (leader, subject, role_of[leader])
+                if key not in seen_roles:
+                    seen_roles.add(key)
+                    held = PersonRoleRecord(leader, payload["subject"], source_key, key[2])
+                    roles += add_person_role(conn, held, source_id=source_id, actor_id=subject)
+                continue
             if subject is None or obj is None or subject == obj:
                 continue
             if payload["predicate"] not in Predicate.__members__.values():

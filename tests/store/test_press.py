@@ -158,11 +158,12 @@ def seed_extractor(**kwargs: object) -> HandExtractor:
             "Capitale French Tech": ("label_program", ("French Tech Capital Label",)),
             "Tech for Good": ("label_program", ("Tech For Good",)),
         },
-        people=(("Pascal Lorne", "President", "Aix-Marseille French Tech Région Sud"),),
+        # No organisation given: the led_by relation is what ties him to it.
+        people=(("Pascal Lorne", "President", None),),
         places={"Marseille": MARSEILLE, "Provence": None},
         relations=(
-            # A person is no actor: this one is kept as a mention only.
-            ("Pascal Lorne", "led_by", ASSOCIATION, "Pascal Lorne, President"),
+            # A person is no actor: a role, not a relation.
+            (ASSOCIATION, "led_by", "Pascal Lorne", "Pascal Lorne, President"),
             (
                 "Aix-Marseille French Tech Région Sud",
                 "awarded",
@@ -301,6 +302,7 @@ def test_record_document_writes_mentions_and_facts_with_source_and_span(
             select(actor_people).where(actor_people.c.source_id == doc.source_id)
         ).one()
         assert role.role == "President"
+        assert role.actor_id == association
         # The story index is persisted with its parameters.
         assert (
             conn.execute(select(story_entries.c.content_hash)).scalar_one() == document.content_hash
