@@ -36,6 +36,7 @@ format: install
 bench: install  ## benchmarks (not part of make test): print figures beside their baselines
 	$(BIN)/python bench/bench_directory.py
 	$(BIN)/python bench/bench_pages.py
+	$(BIN)/python bench/bench_extract.py
 
 lock:  ## re-pin dependencies from a fresh resolution
 	rm -rf .lockenv && $(PYTHON) -m venv .lockenv

@@ -1,0 +1,404 @@
+"""The extraction benchmark: cartotech's extractor end to end on the five seed articles
+repeated to 1,000 documents, beside the bare spaCy models it is built on, with the targets
+it must meet.
+
+    .venv/bin/python bench/bench_extract.py                 # 1,000 documents, 2 processes
+    .venv/bin/python bench/bench_extract.py --docs 200      # a quick run
+
+What is measured:
+
+* cartotech: ``Extractor.load()`` (timed apart), then
+  ``list(extractor.extract_many(items, n_process=N))`` over every document, the
+  assembly of ``ArticleExtraction`` records included;
+* baseline: for each language, the bare model with the same components left out and
+  switched on (``pipeline.yaml``: model, exclude, enable), then
+  ``list(nlp.pipe(texts, batch_size=16, n_process=N))`` over that language's documents;
+  load and pipe times are summed over both languages.
+
+Each side runs in its own fresh child process (spawned) so that neither inherits the
+other's models; its peak memory is the largest sum of RSS over this process tree (this
+script, the child and spaCy's workers), sampled every 0.2 s, with ``ru_maxrss`` (the
+largest single process) as a cross-check. The seed texts are read from
+``../shared/seeds`` beside the repository, never copied into it.
+
+It is not a test: it prints figures and PASS/MISS, and exits 0 either way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import psutil
+from rich.console import Console
+from rich.table import Table
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEEDS = SHARED / "seeds"
+GOLD = SHARED / "gold"
+DEFAULT_DOCS = 1000
+DEFAULT_PROCESSES = 2
+BASELINE_BATCH = 16
+SAMPLE_SECONDS = 0.2
+MIB = 1024 * 1024
+GIB = 1024 * MIB
+
+# Targets.
+ARTICLES_PER_SECOND = 30.0  # end to end, at least
+THROUGHPUT_RATIO = 0.70  # cartotech / bare spaCy, at least
+PEAK_MEMORY = 2 * GIB  # at most
+
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
+
+
+# --------------------------------------------------------------------------------------------
+# The documents
+# --------------------------------------------------------------------------------------------
+
+
+def load_seeds() -> list[tuple[str, str, str]]:
+    """(stem, text, lang) of each seed article, in file order."""
+    seeds = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        gold = json.loads((GOLD / f"{path.stem}.json").read_text("utf-8"))
+        seeds.append((path.stem, path.read_text("utf-8"), str(gold["lang"])))
+    if not seeds:
+        raise SystemExit(f"bench: no seed articles in {SEEDS}")
+    return seeds
+
+
+def documents(seeds: list[tuple[str, str, str]], count: int) -> list[tuple[str, str]]:
+    """``count`` (text, lang) documents: the seeds in turn, repeated."""
+    return [(seeds[i % len(seeds)][1], seeds[i % len(seeds)][2]) for i in range(count)]
+
+
+# --------------------------------------------------------------------------------------------
+# The measured runs (each in a spawned child process)
+# --------------------------------------------------------------------------------------------
+
+
+def _maxrss_bytes() -> tuple[int, int]:
+    """ru_maxrss of this process and of its largest waited-for descendant, in bytes."""
+    multiprocessing.active_children()  # reap finished workers so that they are counted
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    return own, children
+
+
+def run_cartotech(docs: list[tuple[str, str]], processes: int, out: Connection) -> None:
+    from cartotech.extract.pipeline import ArticleInput, Extractor
+
+    started = time.perf_counter()
+    extractor = Extractor.load()
+    loaded = time.perf_counter()
+    items = [ArticleInput(text, lang, None) for text, lang in docs]
+    out.send(("started", None))
+    t0 = time.perf_counter()
+    results = list(extractor.extract_many(items, n_process=processes))
+    seconds = time.perf_counter() - t0
+    assert len(results) == len(docs)
+    own, children = _maxrss_bytes()
+    out.send(
+        (
+            "done",
+            {
+                "load": loaded - started,
+                "seconds": seconds,
+                "maxrss_self": own,
+                "maxrss_children": children,
+                "orgs": sum(len(r.organizations) for r in results),
+            },
+        )
+    )
+
+
+def run_baseline(docs: list[tuple[str, str]], processes: int, out: Connection) -> None:
+    import spacy
+
+    from cartotech.extract.pipeline import pipeline_config
+
+    languages = pipeline_config()["languages"]
+    by_lang: dict[str, list[str]] = {}
+    for text, lang in docs:
+        by_lang.setdefault(lang, []).append(text)
+    load = 0.0
+    pipelines = {}
+    for lang in by_lang:
+        spec = languages[lang]
+        t0 = time.perf_counter()
+        nlp = spacy.load(spec["model"], exclude=spec.get("exclude", []))
+        for name in spec.get("enable", []):
+            nlp.enable_pipe(name)
+        load += time.perf_counter() - t0
+        pipelines[lang] = nlp
+    out.send(("started", None))
+    seconds = 0.0
+    entities = 0
+    for lang, texts in by_lang.items():
+        t0 = time.perf_counter()
+        parsed = list(pipelines[lang].pipe(texts, batch_size=BASELINE_BATCH, n_process=processes))
+        seconds += time.perf_counter() - t0
+        entities += sum(len(doc.ents) for doc in parsed)
+    own, children = _maxrss_bytes()
+    out.send(
+        (
+            "done",
+            {
+                "load": load,
+                "seconds": seconds,
+                "maxrss_self": own,
+                "maxrss_children": children,
+                "pipes": {lang: list(nlp.pipe_names) for lang, nlp in pipelines.items()},
+                "entities": entities,
+            },
+        )
+    )
+
+
+class TreeSampler:
+    """Samples the sum of RSS over this process and all its descendants."""
+
+    def __init__(self, interval: float = SAMPLE_SECONDS) -> None:
+        self.interval = interval
+        self.peak = 0
+        self.peak_processes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def sample(self) -> None:
+        root = psutil.Process(os.getpid())
+        total, count = 0, 0
+        for process in [root, *root.children(recursive=True)]:
+            try:
+                total += process.memory_info().rss
+                count += 1
+            except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                continue
+        if total > self.peak:
+            self.peak, self.peak_processes = total, count
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+@dataclass
+class Measure:
+    load: float
+    seconds: float
+    peak: int  # largest sampled sum of RSS over the tree
+    processes: int  # processes in the tree at that peak
+    maxrss_self: int
+    maxrss_children: int
+    extra: dict[str, Any]
+
+
+def measure(target: Any, docs: list[tuple[str, str]], processes: int) -> Measure:
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=target, args=(docs, processes, send))
+    with TreeSampler() as sampler:
+        child.start()
+        send.close()
+        report: dict[str, Any] | None = None
+        try:
+            while True:
+                kind, payload = receive.recv()
+                if kind == "done":
+                    report = payload
+                    break
+        except EOFError:
+            pass
+        child.join()
+    if report is None or child.exitcode != 0:
+        raise SystemExit(f"bench: the {target.__name__} child failed (exit {child.exitcode})")
+    return Measure(
+        load=report.pop("load"),
+        seconds=report.pop("seconds"),
+        peak=sampler.peak,
+        processes=sampler.peak_processes,
+        maxrss_self=report.pop("maxrss_self"),
+        maxrss_children=report.pop("maxrss_children"),
+        extra=report,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    measure: str
+    cartotech: str
+    baseline: str
+    ratio: str
+    target: str
+    verdict: str
+
+
+def _mib(size: float) -> str:
+    return f"{size / MIB:,.0f} MiB"
+
+
+def _verdict(*checks: bool) -> str:
+    return " · ".join("PASS" if ok else "MISS" for ok in checks)
+
+
+def print_table(title: str, rows: list[Row]) -> None:
+    table = Table(title=title, title_justify="left")
+    table.add_column("measure")
+    table.add_column("cartotech", justify="right")
+    table.add_column("bare spaCy", justify="right")
+    table.add_column("ratio", justify="right")
+    table.add_column("target")
+    table.add_column("verdict")
+    for row in rows:
+        style = "red" if "MISS" in row.verdict else None
+        table.add_row(
+            row.measure, row.cartotech, row.baseline, row.ratio, row.target, row.verdict,
+            style=style,
+        )  # fmt: skip
+    console.print(table)
+
+
+def machine_lines(args: argparse.Namespace) -> list[str]:
+    import spacy
+
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return [
+        f"machine: {os.cpu_count()} cores ({model}), "
+        f"{psutil.virtual_memory().total / GIB:.1f} GiB RAM, {platform.system()} "
+        f"{platform.release()}",
+        f"python {platform.python_version()}, spaCy {spacy.__version__}",
+        f"documents: {args.docs:,}, processes: {args.processes}",
+    ]
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--docs", type=int, default=DEFAULT_DOCS, help="how many documents")
+    parser.add_argument(
+        "--processes", type=int, default=DEFAULT_PROCESSES, help="n_process of both runs"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    seeds = load_seeds()
+    docs = documents(seeds, args.docs)
+    words = sum(len(text.split()) for text, _ in docs)
+    langs: dict[str, int] = {}
+    for _, lang in docs:
+        langs[lang] = langs.get(lang, 0) + 1
+    for line in machine_lines(args):
+        console.print(line)
+    console.print(
+        f"corpus: {len(seeds)} seed articles from {SEEDS} repeated to {len(docs):,} documents "
+        f"({', '.join(f'{n} {lang}' for lang, n in sorted(langs.items()))}), {words:,} words"
+    )
+
+    console.print("[bold]bare spaCy[/] (nlp.pipe per language)…")
+    base = measure(run_baseline, docs, args.processes)
+    console.print(
+        f"  load {base.load:.1f} s, pipe {base.seconds:.1f} s; pipes: "
+        + "; ".join(f"{lang} {names}" for lang, names in base.extra["pipes"].items())
+    )
+    console.print("[bold]cartotech[/] (Extractor.extract_many)…")
+    ours = measure(run_cartotech, docs, args.processes)
+    console.print(f"  load {ours.load:.1f} s, extract {ours.seconds:.1f} s")
+
+    rate, base_rate = len(docs) / ours.seconds, len(docs) / base.seconds
+    ratio = rate / base_rate
+    ours_single = max(ours.maxrss_self, ours.maxrss_children)
+    base_single = max(base.maxrss_self, base.maxrss_children)
+    rows = [
+        Row(
+            "model load (left out of the rates)",
+            f"{ours.load:.1f} s",
+            f"{base.load:.1f} s",
+            f"{ours.load / base.load:.2f}",
+            "—",
+            "—",
+        ),
+        Row(
+            f"articles/s, n_process={args.processes}",
+            f"{rate:,.1f}",
+            f"{base_rate:,.1f}",
+            f"{ratio:.2f}",
+            f"≥ {ARTICLES_PER_SECOND:.0f}/s · ratio ≥ {THROUGHPUT_RATIO:.2f}",
+            _verdict(rate >= ARTICLES_PER_SECOND, ratio >= THROUGHPUT_RATIO),
+        ),
+        Row(
+            "words/s (whitespace-split words)",
+            f"{words / ours.seconds:,.0f}",
+            f"{words / base.seconds:,.0f}",
+            f"{ratio:.2f}",
+            "—",
+            "—",
+        ),
+        Row(
+            f"peak RSS, sum over the process tree (sampled every {SAMPLE_SECONDS} s; "
+            f"{ours.processes} / {base.processes} processes at the peak)",
+            _mib(ours.peak),
+            _mib(base.peak),
+            f"{ours.peak / base.peak:.2f}",
+            f"≤ {PEAK_MEMORY / GIB:.0f} GiB",
+            _verdict(ours.peak <= PEAK_MEMORY),
+        ),
+        Row(
+            "cross-check: ru_maxrss, largest single process (child · its spaCy workers)",
+            f"{_mib(ours.maxrss_self)} · {_mib(ours.maxrss_children)}",
+            f"{_mib(base.maxrss_self)} · {_mib(base.maxrss_children)}",
+            f"{ours_single / base_single:.2f}",
+            "—",
+            "—",
+        ),
+    ]
+    console.print()
+    print_table(
+        f"cartotech extraction benchmark — {len(docs):,} documents, n_process={args.processes}",
+        rows,
+    )
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    console.print(
+        "RSS sums count the pages spaCy's forked workers share with their parent once per "
+        "process, so they overstate the memory in use; "
+        f"getrusage(RUSAGE_CHILDREN).ru_maxrss of this script: {_mib(children)}."
+    )
+    console.print(f"total run time {time.perf_counter() - started:,.0f} s")
+
+
+if __name__ == "__main__":
+    main()
