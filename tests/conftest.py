@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import shutil
 from collections.abc import Callable, Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,11 @@ def directory_engine(loaded_store_url: str) -> Iterator[Engine]:
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return SHARED / "seeds"
+
+
+@pytest.fixture(scope="session")
+def extractor() -> Any:
+    """The real spaCy pipelines of both languages, loaded once (about 5 s, 1 GB)."""
+    from cartotech.extract.pipeline import Extractor
+
+    return Extractor.load()

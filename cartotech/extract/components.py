@@ -62,7 +62,9 @@ def _fold_norms(doc: Doc) -> Doc:
 def _phrase_matcher(nlp: Language, phrases: dict[str, list[str]]) -> PhraseMatcher:
     matcher = PhraseMatcher(nlp.vocab, attr="NORM")
     for label, words in phrases.items():
-        matcher.add(label, [_fold_norms(nlp.make_doc(word)) for word in words])
+        # In running text "start-up" may be split at the hyphen; alone it is not.
+        variants = {form for word in words for form in (word, word.replace("-", " - "))}
+        matcher.add(label, [_fold_norms(nlp.make_doc(form)) for form in sorted(variants)])
     return matcher
 
 
@@ -80,10 +82,9 @@ class EntityComponent:
     def __init__(self, nlp: Language, directory: list[list[str]]) -> None:
         self.rules = entity_rules()
         self.places = place_gazetteer()
-        triggers: dict[str, list[str]] = {}
-        for word, kind in self.rules.triggers.items():
-            triggers.setdefault(kind, []).append(word)
-        self.trigger_matcher = _phrase_matcher(nlp, triggers)
+        self.trigger_matcher = _phrase_matcher(
+            nlp, {kind: list(words) for kind, words in self.rules.trigger_phrases.items()}
+        )
         self.phrase_matcher = _phrase_matcher(
             nlp,
             {

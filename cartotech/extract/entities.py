@@ -319,6 +319,13 @@ def _decide(
     places: PlaceGazetteer,
 ) -> Entity | None:
     span = _strip_articles(candidate.span, rules)
+    if span.start in triggers.by_start and candidate.source == "ner":
+        # The model took the trigger noun in: "start-up Zorblex" is Zorblex, a startup.
+        kind, trigger_end = triggers.by_start[span.start]
+        if trigger_end < span.end and not span[0].is_title:
+            alias = span.text
+            span = span.doc[trigger_end : span.end]
+            candidate = _Candidate(span, "ORG", "trigger", kind, alias)
     text = span.text.strip()
     key = fold_key(text)
     if not key or key in rules.junk_words or key in rules.triggers or _ADDRESS.search(text):

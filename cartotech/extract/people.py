@@ -94,7 +94,8 @@ def _roles_after(
             while following < limit and doc[following].lower_ in {"la", "l'", "le", "the", "les"}:
                 following += 1
             if following < limit:
-                org = _org_at(orgs, doc[following].idx, slack=2)
+                # "directrice de l'incubateur X": a trigger noun may stand before the name.
+                org = _org_at(orgs, doc[following].idx, slack=16)
         elif end < limit:
             org = _org_at(orgs, doc[end].idx, slack=2)
         org_span = doc.char_span(org["start"], org["end"], alignment_mode="expand") if org else None

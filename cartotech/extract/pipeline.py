@@ -151,7 +151,7 @@ def _organisations(entities: list[dict[str, Any]]) -> tuple[list[OrgMention], di
     mentions, canonical = [], {}
     for group in groups.values():
         forms = list(dict.fromkeys(f for e in group for f in (e["text"], *e.get("aliases", []))))
-        name = max(forms, key=len)
+        name = max((e["text"] for e in group), key=len)
         typed = min(group, key=lambda e: _EVIDENCE_RANK.get(e["evidence"], 9))
         city = next((e["city"] for e in group if e.get("city")), None)
         spans: tuple[Span, ...] = tuple((e["start"], e["end"]) for e in group)

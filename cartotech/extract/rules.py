@@ -35,6 +35,8 @@ class EntityRules:
     name_keywords: tuple[tuple[str, str], ...]
     #: folded trigger phrase -> type (longest phrases first when matching).
     triggers: dict[str, str]
+    #: type -> trigger phrases as written (lower case, folded, hyphens kept), for matchers.
+    trigger_phrases: dict[str, tuple[str, ...]]
     max_trigger_words: int
     neutral_triggers: frozenset[str]
     junk_words: frozenset[str]
@@ -84,6 +86,10 @@ def entity_rules() -> EntityRules:
     return EntityRules(
         name_keywords=keywords,
         triggers=triggers,
+        trigger_phrases={
+            kind: tuple(fold(str(word)) for word in words)
+            for kind, words in data["triggers"].items()
+        },
         max_trigger_words=max(len(key.split()) for key in triggers),
         neutral_triggers=frozenset(fold_key(str(w)) for w in data["neutral_triggers"]),
         junk_words=frozenset(fold_key(str(w)) for w in data["junk_words"]),
