@@ -50,7 +50,8 @@ def test_people_roles_and_relations(extractor: Any) -> None:
     extraction = extractor.extract(text, "fr")
     (person,) = extraction.people
     assert person.name == "Odile Ferrant"
-    assert person.role is not None and person.role.startswith("directrice")
+    assert person.role is not None
+    assert person.role.startswith("directrice")
     assert person.organization == "Brasseroc"
     triples = {(r.subject, r.predicate, r.object) for r in extraction.relations}
     assert ("Brasseroc", "led_by", "Odile Ferrant") in triples
@@ -69,7 +70,8 @@ def test_spans_point_at_the_text(extractor: Any) -> None:
 
 def test_other_languages_are_not_extracted(extractor: Any) -> None:
     extraction = extractor.extract("Die Firma Bosch eröffnet ein Werk in Berlin.", "other")
-    assert extraction.skipped and not extraction.organizations
+    assert extraction.skipped
+    assert not extraction.organizations
 
 
 def test_two_processes_give_the_same_results(extractor: Any) -> None:
@@ -103,7 +105,8 @@ TARGETS_NOT_YET_MET = {
 def seed_scores(extractor: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("pred")
     report = extract_files([SHARED / "seeds"], out, extractor)
-    assert len(report.written) == 5 and not report.bad_inputs
+    assert len(report.written) == 5
+    assert not report.bad_inputs
     result = subprocess.run(
         [sys.executable, str(SHARED / "gold" / "score.py"), "--gold", str(SHARED / "gold"),
          "--pred", str(out), "--json"],
