@@ -9,17 +9,9 @@ from cartotech.store.bulk import bulk_insert_actors
 from cartotech.store.directory import ImportReport, import_directory
 from cartotech.store.engine import create_store_engine, is_migrated, migrate, unit_of_work
 from cartotech.store.facts import add_award, add_fact, add_person_role, add_relation
+from cartotech.store.ingest_files import FileStamp, file_done, mark_file_done
 from cartotech.store.labels import label_programmes
-from cartotech.store.press import (
-    DocumentReport,
-    FileStamp,
-    actor_candidates,
-    file_done,
-    load_story_index,
-    mark_file_done,
-    record_document,
-    story_parameters,
-)
+from cartotech.store.press import DocumentReport, actor_candidates, record_document
 from cartotech.store.press_review import press_review_for_actor, press_review_for_territory
 from cartotech.store.review import (
     ReviewDecision,
@@ -37,6 +29,7 @@ from cartotech.store.search import (
     search_actors,
 )
 from cartotech.store.sources import ensure_source, get_source
+from cartotech.store.stories import load_story_index, story_parameters
 from cartotech.store.territories import (
     actor_counts_by_type,
     count_actors_by,

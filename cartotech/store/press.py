@@ -1,12 +1,12 @@
-"""Press documents in the store: the story index, documents with their
-mentions and review items, the facts they support, and finished files.
+"""Press documents in the store: each document with its story, mentions,
+review items and the facts they support; and the actors as the resolver sees
+them.
 
-Follows what :mod:`cartotech.ingest.stories` asks of a store: one row per
-story entry in insertion order with the index parameters beside them; one
-transaction per document (the caller's ``unit_of_work``), the entry inserted
-into the in-memory index only after the commit; exact duplicates write
-nothing; facts extracted only from documents that start a story; a done mark
-per file for resuming.
+Follows what :mod:`cartotech.ingest.stories` asks of a store: one
+transaction per document (the caller's ``unit_of_work``) that also keeps its
+story entry (``store/stories.py``), the entry inserted into the in-memory
+index only after the commit; exact duplicates write nothing; facts extracted
+only from documents that start a story. Finished files: ``store/ingest_files.py``.
 """
 
 from __future__ import annotations
@@ -16,40 +16,32 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, select
 
 from cartotech.domain import Document, SourceKind, SourceRecord
-from cartotech.errors import ConfigurationError
 from cartotech.extract.numbers import sentence_bounds
 from cartotech.extract.records import ArticleExtraction, OrgMention
 from cartotech.ingest.stories import StoryIndex, StoryKind, StoryMatch
 from cartotech.resolve.records import ActorCandidate, LinkStatus, MentionLink
-from cartotech.store._sql import insert_ignoring_duplicates, insert_returning_id
+from cartotech.store._sql import insert_ignoring_duplicates
 from cartotech.store.press_facts import derive_document_facts
 from cartotech.store.schema import (
     actor_aliases,
     actors,
     documents,
-    ingest_files,
     mentions,
     review_items,
-    story_entries,
-    story_index_state,
     territories,
 )
 from cartotech.store.sources import ensure_source
+from cartotech.store.stories import save_story_entry, story_parameters
 
 __all__ = [
     "EXTRACTED_LANGUAGES",
     "DocumentReport",
-    "FileStamp",
     "actor_candidates",
     "document_source_key",
-    "file_done",
-    "load_story_index",
-    "mark_file_done",
     "record_document",
-    "story_parameters",
 ]
 
 #: Languages the extractor reads; other documents are stored, not extracted.
@@ -70,64 +62,6 @@ class DocumentReport:
     relations: int = 0
     roles: int = 0
     review_items: int = 0
-
-
-@dataclass(frozen=True)
-class FileStamp:
-    """A file as it was read: resolved path, size, modification time, SHA-256."""
-
-    path: str
-    size: int
-    mtime_ns: int
-    sha256: str
-
-
-# --- the story index --------------------------------------------------------
-
-
-def story_parameters(index: StoryIndex) -> dict[str, Any]:
-    """What ``export_state`` says of ``index`` apart from its entries."""
-    # A fresh index with the same thresholds: export_state() of the real one
-    # would serialise every entry just to drop them.
-    fresh = StoryIndex(near_threshold=index.near_threshold, cross_threshold=index.cross_threshold)
-    return {k: v for k, v in fresh.export_state().items() if k != "entries"}
-
-
-def load_story_index(conn: Connection) -> StoryIndex:
-    """The story index the stored entries make, in their insertion order."""
-    parameters = conn.execute(
-        select(story_index_state.c.parameters).where(story_index_state.c.id == 1)
-    ).scalar_one_or_none()
-    if parameters is None:
-        return StoryIndex()
-    entries = [
-        json.loads(payload)
-        for payload in conn.execute(
-            select(story_entries.c.payload).order_by(story_entries.c.seq)
-        ).scalars()
-    ]
-    try:
-        return StoryIndex.from_state({**json.loads(parameters), "entries": entries})
-    except ValueError as exc:
-        raise ConfigurationError(f"the stored story index cannot be used: {exc}") from None
-
-
-def _save_story_entry(conn: Connection, match: StoryMatch, parameters: Mapping[str, Any]) -> None:
-    if match.entry is None:
-        return
-    insert_ignoring_duplicates(
-        conn, story_index_state, [{"id": 1, "parameters": json.dumps(dict(parameters))}]
-    )
-    insert_ignoring_duplicates(
-        conn,
-        story_entries,
-        [
-            {
-                "content_hash": match.entry.content_hash,
-                "payload": json.dumps(match.entry.to_dict()),
-            }
-        ],
-    )
 
 
 # --- actors as the resolver sees them ---------------------------------------
@@ -259,7 +193,7 @@ def record_document(
     if match.kind is StoryKind.EXACT:
         existing = _document_id(conn, document.content_hash)
         return DocumentReport(existing, document.content_hash, match.story_id, match.kind, False)
-    _save_story_entry(conn, match, parameters or story_parameters(StoryIndex()))
+    save_story_entry(conn, match, parameters or story_parameters(StoryIndex()))
     source_id, source_key = _document_source(conn, document)
     if match.kind is not StoryKind.NEW:
         extraction = None  # facts come from the document that started the story
@@ -431,47 +365,3 @@ def _add_review_items(conn: Connection, document_id: int, links: Sequence[Mentio
             }
         )
     return insert_ignoring_duplicates(conn, review_items, rows)
-
-
-# --- files ------------------------------------------------------------------
-
-
-def file_done(conn: Connection, stamp: FileStamp) -> bool:
-    """True when the file was finished before, with the same size, mtime and bytes."""
-    row = conn.execute(select(ingest_files).where(ingest_files.c.path == stamp.path)).first()
-    return (
-        row is not None
-        and row.status == "done"
-        and (row.size, row.mtime_ns, row.sha256) == (stamp.size, stamp.mtime_ns, stamp.sha256)
-    )
-
-
-def mark_file_done(
-    conn: Connection, stamp: FileStamp, *, documents: int, bad_reason: str | None = None
-) -> None:
-    """Record the file as finished (``bad`` when it gave no document and a reason).
-
-    A file recorded with the same values is left as it is, so re-running a
-    finished ingestion changes no row.
-    """
-    values = {
-        "size": stamp.size,
-        "mtime_ns": stamp.mtime_ns,
-        "sha256": stamp.sha256,
-        "status": "bad" if bad_reason is not None and documents == 0 else "done",
-        "documents": documents,
-        "bad_reason": bad_reason,
-    }
-    row = (
-        conn.execute(select(ingest_files).where(ingest_files.c.path == stamp.path))
-        .mappings()
-        .first()
-    )
-    if row is None:
-        insert_returning_id(conn, ingest_files, {"path": stamp.path, **values})
-    elif any(row[k] != v for k, v in values.items()):
-        conn.execute(
-            update(ingest_files)
-            .where(ingest_files.c.id == row["id"])
-            .values(**values, finished_at=func.now())
-        )
