@@ -251,6 +251,42 @@ def territories_stats(as_json: JsonOption = False) -> None:
 
 @app.command()
 @reports_errors
+def extract(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Article files or folders (read recursively).")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder for one JSON per article.")],
+    no_directory: Annotated[
+        bool,
+        typer.Option("--no-directory", help="Leave the directory's names out of the gazetteer."),
+    ] = False,
+    processes: Annotated[int, typer.Option(help="spaCy worker processes.")] = 1,
+) -> None:
+    """Extract organisations, people, places, amounts, counts, dates and relations
+    into the gold format (one JSON per article), without touching a database."""
+    from cartotech.extract.files import extract_files
+    from cartotech.extract.gazetteer import gazetteer_from_bundle
+    from cartotech.extract.pipeline import Extractor
+    from cartotech.ingest import load_directory_file
+    from cartotech.operations import curated_directory_path
+
+    with console.status("Loading the extraction models…"):
+        directory = (
+            []
+            if no_directory
+            else gazetteer_from_bundle(load_directory_file(curated_directory_path()))
+        )
+        extractor = Extractor.load(directory=directory)
+    report = extract_files(paths, out, extractor, n_process=processes)
+    for bad in report.bad_inputs:
+        console.print(f"skipped {bad.message}")
+    for source, why in report.not_extracted:
+        console.print(f"not extracted {source}: {why}")
+    console.print(f"{len(report.written)} article(s) written to {out}")
+
+
+@app.command()
+@reports_errors
 def ingest(
     paths: Annotated[
         list[Path], typer.Argument(help="Article files or folders (read recursively).")
