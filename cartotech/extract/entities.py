@@ -335,8 +335,7 @@ def _decide(
     sentence = (span.sent.start_char, span.sent.end_char)
     entity = Entity("org", text, span.start_char, span.end_char, sentence=sentence)
     alias_key = fold_key(candidate.alias or "")
-    keywords = {word for _, word in rules.name_keywords}
-    if alias_key and alias_key != key and alias_key not in rules.junk_words | keywords:
+    if alias_key and alias_key != key and alias_key not in rules.junk_words | rules.keyword_words:
         entity.aliases.append(candidate.alias or "")
     if candidate.source == "directory" and candidate.org_type:
         entity.org_type, entity.evidence = candidate.org_type, "directory"
@@ -473,12 +472,11 @@ def _model_candidates(doc: Doc) -> list[_Candidate]:
 def _shape_candidates(doc: Doc, rules: EntityRules) -> list[_Candidate]:
     """Brand-shaped words the model may miss ("UppyHub", "o2switch"), and
     acronyms that are a type keyword on their own ("CCI")."""
-    keywords = {word for _, word in rules.name_keywords}
     return [
         _Candidate(doc[t.i : t.i + 1], "ORG", "shape")
         for t in doc
         if (_BRAND.match(t.text) and fold_key(t.text) not in rules.junk_words)
-        or (t.is_upper and len(t) >= 2 and fold_key(t.text) in keywords)
+        or (t.is_upper and len(t) >= 2 and fold_key(t.text) in rules.keyword_words)
     ]
 
 

@@ -10,9 +10,6 @@ from cartotech.domain import DirectoryBundle
 
 __all__ = ["GazetteerEntry", "gazetteer_from_bundle", "gazetteer_pairs"]
 
-# Names this short are matched only when written exactly (see EntityComponent).
-MIN_NAME_LENGTH = 1
-
 
 @dataclass(frozen=True)
 class GazetteerEntry:
@@ -33,6 +30,6 @@ def gazetteer_pairs(entries: Iterable[GazetteerEntry]) -> list[list[str]]:
     pairs: dict[str, str] = {}
     for entry in entries:
         for name in (entry.name, *entry.aliases):
-            if len(name.strip()) >= MIN_NAME_LENGTH:
+            if name.strip():  # one-letter names: see EntityComponent
                 pairs.setdefault(name.strip(), entry.type)
     return [[name, kind] for name, kind in sorted(pairs.items())]

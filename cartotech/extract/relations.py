@@ -89,12 +89,17 @@ def _city_of(
         return str(org["city"])  # already split off its name ("CES de Las Vegas")
     places = [e for e in sentence if e["kind"] == "place"]
     # A place at the end of the name: "Incubateur du Barreau de Marseille".
-    known = {fold_key(p["text"]) for p in places} | _known_places(rules)
+    known = {fold_key(p["text"]) for p in places}
     words = org["text"].split()
     for size in range(min(3, len(words) - 1), 0, -1):
         head = fold_key(" ".join(words[:-size])).split()
         tail = " ".join(words[-size:])
-        if head and head[-1] in {"de", "du", "d'", "in", "of"} and fold_key(tail) in known:
+        tail_key = fold_key(tail)
+        if (
+            head
+            and head[-1] in {"de", "du", "d'", "in", "of"}
+            and (tail_key in known or tail_key in rules.places)
+        ):
             return tail
     for place in places:
         gap_after = text[org["end"] : place["start"]]
@@ -108,10 +113,6 @@ def _city_of(
             if _LOCATIVE_BEFORE.search(before_place) and gap_before.strip().startswith(","):
                 return str(place["text"])
     return None
-
-
-def _known_places(rules: EntityRules) -> set[str]:
-    return set(rules.places)
 
 
 def _sentence_place(sentence: list[dict[str, Any]], text: str) -> str | None:
@@ -140,14 +141,18 @@ def assign_cities(doc: Doc, entities: list[dict[str, Any]], rules: EntityRules) 
             org["city"] = city
 
 
-def _cue_positions(text: str, start: int, end: int, cues: tuple[str, ...]) -> list[int]:
-    """Character offsets of cue words (as word prefixes) in text[start:end]."""
-    found = []
-    for match in re.finditer(r"\w[\w'-]*", text[start:end]):
-        word_key = fold_key(text[start + match.start() : start + match.end() + 30])
-        if any(word_key.startswith(cue) for cue in cues):
-            found.append(start + match.start())
-    return found
+def _sentence_words(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    """(offset, folded text from the word on) for each word: cues are prefixes,
+    some of several words ("tour de table"), so 30 characters are kept."""
+    return [
+        (start + m.start(), fold_key(text[start + m.start() : start + m.end() + 30]))
+        for m in re.finditer(r"\w[\w'-]*", text[start:end])
+    ]
+
+
+def _cue_positions(words: list[tuple[int, str]], cues: tuple[str, ...]) -> list[int]:
+    """Offsets of the words that start with a cue."""
+    return [offset for offset, key in words if key.startswith(cues)]
 
 
 def _enumeration(
@@ -171,8 +176,9 @@ def _cue_relations(sentence: list[dict[str, Any]], text: str) -> list[tuple[str,
     start, end = sentence[0]["sentence"]
     triples = []
     ordered = sorted(sentence, key=lambda e: e["start"])
+    words = _sentence_words(text, start, end)
     for rule in _rules():
-        for cue in _cue_positions(text, start, end, rule.cues):
+        for cue in _cue_positions(words, rule.cues):
             subjects = [
                 e
                 for e in ordered

@@ -33,6 +33,8 @@ class PlaceEntry:
 class EntityRules:
     #: (type, folded phrase) in priority order.
     name_keywords: tuple[tuple[str, str], ...]
+    #: the folded phrases of ``name_keywords``, for membership tests.
+    keyword_words: frozenset[str]
     #: folded trigger phrase -> type (longest phrases first when matching).
     triggers: dict[str, str]
     #: type -> trigger phrases as written (lower case, folded, hyphens kept), for matchers.
@@ -85,6 +87,7 @@ def entity_rules() -> EntityRules:
             places.setdefault(fold_key(name), PlaceEntry(names[0], entry.get("territory")))
     return EntityRules(
         name_keywords=keywords,
+        keyword_words=frozenset(word for _, word in keywords),
         triggers=triggers,
         trigger_phrases={
             kind: tuple(fold(str(word)) for word in words)
