@@ -1,17 +1,20 @@
 """What the CLI and the web app do to a database, as plain functions:
 initialise it, import a directory file, build the demo. Each write is one
-unit of work: it all lands, or nothing does."""
+unit of work: it all lands, or nothing does (press ingestion: one per article)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 
+from cartotech.errors import CartotechError
 from cartotech.geo import get_referential
 from cartotech.ingest import load_directory_file
+from cartotech.press import ArticleExtractor, IngestReport, ingest_paths, load_extractor
 from cartotech.store import (
     ImportReport,
     create_store_engine,
@@ -23,7 +26,18 @@ from cartotech.store import (
 )
 from cartotech.store.schema import sources
 
-__all__ = ["InitReport", "init_database", "import_file", "build_demo", "curated_directory_path"]
+if TYPE_CHECKING:
+    from cartotech.extract.records import ArticleExtraction
+
+__all__ = [
+    "DemoReport",
+    "InitReport",
+    "build_demo",
+    "curated_directory_path",
+    "demo_press_paths",
+    "import_file",
+    "init_database",
+]
 
 
 @dataclass(frozen=True)
@@ -58,12 +72,70 @@ def curated_directory_path() -> Path:
     return Path(str(resources.files("cartotech") / "data" / "directory.yaml"))
 
 
-def build_demo(database: Path) -> ImportReport:
+def demo_press_paths() -> list[Path]:
+    """The demo articles shipped with cartotech, in name order (the French
+    Nautiloop article before its English version, so the French one starts
+    the story). The folder's README.md describes them and is not an article."""
+    folder = Path(str(resources.files("cartotech") / "data" / "press"))
+    return sorted(p for p in folder.glob("*.md") if p.name.lower() != "readme.md")
+
+
+@dataclass
+class DemoReport:
+    """What building the demo did: the curated directory import, then the
+    ingestion of the demo articles."""
+
+    directory: ImportReport
+    press: IngestReport = field(default_factory=IngestReport)
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        """Rows by kind (``created`` / ``updated`` / ``unchanged``), the
+        directory's kinds plus ``articles``: documents stored by this run, and
+        files left alone because an earlier run had finished them."""
+        stored = sum(self.press.documents.values())
+        return {
+            **self.directory.as_dict(),
+            "articles": {
+                "created": stored,
+                "updated": 0,
+                "unchanged": self.press.files_skipped,
+            },
+        }
+
+
+class _ExtractorOnFirstUse:
+    """The real extractor, loaded (a few seconds) only when an article needs
+    it: re-building an up-to-date demo skips every file and loads nothing."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.loaded: ArticleExtractor | None = None
+
+    def extract(self, text: str, lang: str, published: str | None) -> ArticleExtraction:
+        if self.loaded is None:
+            self.loaded = load_extractor(self.engine)
+        return self.loaded.extract(text, lang, published)
+
+
+def build_demo(database: Path, *, extractor: ArticleExtractor | None = None) -> DemoReport:
     """Build (or bring up to date) the demo database at ``database``: the
-    full referential and the curated directory. Deterministic and idempotent."""
+    full referential, the curated directory, then the demo press articles
+    (stories, extracted facts, mentions linked to the directory).
+
+    ``extractor`` defaults to the real one fed with the directory, as
+    ``cartotech ingest`` uses; tests pass the one they already loaded.
+    Deterministic and idempotent: a second run changes no row.
+    """
     engine = create_store_engine(f"sqlite:///{database}")
     try:
         init_database(engine)
-        return import_file(engine, curated_directory_path())
+        directory = import_file(engine, curated_directory_path())
+        press = ingest_paths(
+            engine, demo_press_paths(), extractor=extractor or _ExtractorOnFirstUse(engine)
+        )
     finally:
         engine.dispose()
+    if press.bad:
+        problems = "; ".join(bad.message for bad in press.bad)
+        raise CartotechError(f"a demo article shipped with cartotech could not be read: {problems}")
+    return DemoReport(directory=directory, press=press)
