@@ -23,6 +23,7 @@ __all__ = [
     "join_adjacent",
     "merge_candidates",
     "model_candidates",
+    "quoted_candidates",
     "shape_candidates",
     "strip_articles",
     "trigger_candidates",
@@ -41,7 +42,7 @@ BRIDGE = frozenset({":", "«", "»", '"', "“", "”", "(", "l'", "la", "le", "
 _ARTICLES = frozenset({"a", "an", "the", "un", "une", "la", "le", "l'", "les"})
 # Brand shapes the model misses or mislabels: inner capital (GoJob), digits (o2switch).
 BRAND = re.compile(r"^(?:[a-z]+[A-Z]\w*|\w*\d\w*[a-zA-Z]\w*|[A-Z][a-z]+[A-Z]\w*)$")
-_NAME_START = re.compile(r"^[A-ZÀ-ÖØ-Þ0-9]")
+NAME_START = re.compile(r"^[A-ZÀ-ÖØ-Þ0-9]")
 # Web addresses and e-mails are not organisations (the gold leaves websites out).
 ADDRESS = re.compile(r"\.(?:com|fr|org|net|io|eu|co)\b|^www\.|https?:|@", re.IGNORECASE)
 # A name never runs over these: "French Tech : l'appel..." is "French Tech".
@@ -59,7 +60,7 @@ class Candidate:
 
 
 def _is_name_token(token: Token) -> bool:
-    return bool(_NAME_START.match(token.text) or BRAND.match(token.text))
+    return bool(NAME_START.match(token.text) or BRAND.match(token.text))
 
 
 def strip_articles(span: Span, rules: EntityRules) -> Span:
@@ -69,8 +70,15 @@ def strip_articles(span: Span, rules: EntityRules) -> Span:
         start += 1
     while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].lower_ in {"'s", "’s"}):
         end -= 1
+    if end - start > 1 and doc[start].is_sent_start and _is_participle(doc[start]):
+        start += 1  # "Labellisée Capitale French Tech, la métropole..."
     # "L'Incubateur" tokenised as one token "L'Incubateur" by some models.
     return doc[start:end]
+
+
+def _is_participle(token: Token) -> bool:
+    """A French past participle opening a sentence ("Labellisée", "Créés")."""
+    return len(token) >= 6 and token.lower_.endswith(("ée", "ées", "és", "é"))
 
 
 def _name_run(doc: Doc, start: int, limit: int) -> int:
@@ -234,7 +242,15 @@ def _overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-_SOURCE_RANK = {"directory": 0, "phrase": 1, "list": 2, "trigger": 3, "ner": 4, "shape": 5}
+_SOURCE_RANK = {
+    "directory": 0,
+    "phrase": 1,
+    "quote": 2,
+    "list": 3,
+    "trigger": 4,
+    "ner": 5,
+    "shape": 6,
+}
 
 
 def merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
@@ -278,14 +294,49 @@ def _extend_left(candidate: Candidate) -> Candidate:
     doc, start = candidate.span.doc, candidate.span.start
     while (
         start > candidate.span.sent.start + 1
-        and _NAME_START.match(doc[start - 1].text)
+        and NAME_START.match(doc[start - 1].text)
         and not doc[start - 1].is_sent_start
         and not doc[start - 1].is_punct
     ):
         start -= 1
+    first = doc[candidate.span.sent.start]
+    if (
+        start == first.i + 1
+        and first.is_title
+        and not first.is_stop
+        and not _is_participle(first)
+        and candidate.label in ORG_LABELS
+    ):
+        start = first.i  # "Parking Facile fait...": the model kept only "Facile"
     if start == candidate.span.start:
         return candidate
     return Candidate(doc[start : candidate.span.end], "ORG", candidate.source, candidate.org_type)
+
+
+_OPENING_QUOTES = {"«": "»", "“": "”", '"': '"', "‘": "’"}
+#: A quoted name is short; a longer quotation is somebody's words.
+MAX_QUOTED_NAME_TOKENS = 6
+
+
+def quoted_candidates(doc: Doc) -> list[Candidate]:
+    """Short capitalised phrases in quotation marks: « Lille's Tech Days », the
+    "Plate-forme du numérique". The model often cuts such names at a
+    lower-case word; the quotes say where they end."""
+    found = []
+    for token in doc:
+        closing = _OPENING_QUOTES.get(token.text)
+        if closing is None:
+            continue
+        limit = min(token.sent.end, token.i + MAX_QUOTED_NAME_TOKENS + 2)
+        end = next((t.i for t in doc[token.i + 1 : limit] if t.text == closing), None)
+        if end is None or end == token.i + 1:
+            continue
+        inside = doc[token.i + 1 : end]
+        if NAME_START.match(inside[0].text) and not any(
+            t.text in _NAME_BREAKS or t.text in {".", "!", "?"} for t in inside
+        ):
+            found.append(Candidate(inside, "ORG", "quote"))
+    return found
 
 
 def model_candidates(doc: Doc) -> list[Candidate]:

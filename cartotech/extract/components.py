@@ -35,6 +35,7 @@ from cartotech.extract.people import find_people
 from cartotech.extract.places import place_gazetteer
 from cartotech.extract.relations import find_relations
 from cartotech.extract.rules import entity_rules
+from cartotech.extract.sentences import repair_sentence_starts
 from cartotech.normalize import fold
 
 __all__ = ["EXTENSIONS"]
@@ -121,6 +122,11 @@ class EntityComponent:
 def make_entity_component(nlp: Language, name: str, directory: list[list[str]]) -> EntityComponent:
     """``directory``: ``[name, type]`` pairs of the organisation gazetteer."""
     return EntityComponent(nlp, directory)
+
+
+@Language.component("cartotech_sentences")
+def sentences_component(doc: Doc) -> Doc:
+    return repair_sentence_starts(doc)
 
 
 @Language.component("cartotech_people")

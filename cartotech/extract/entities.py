@@ -30,6 +30,7 @@ from cartotech.extract.candidates import (
     BRAND,
     BRIDGE,
     CONNECTORS,
+    NAME_START,
     PERSON_LABELS,
     PLACE_LABELS,
     Candidate,
@@ -37,6 +38,7 @@ from cartotech.extract.candidates import (
     join_adjacent,
     merge_candidates,
     model_candidates,
+    quoted_candidates,
     shape_candidates,
     strip_articles,
     trigger_candidates,
@@ -173,7 +175,8 @@ def _decide(
     if keyword or context:
         entity.org_type = keyword or context
         entity.evidence = "keyword" if keyword else "trigger"
-        _split_place_suffix(entity, places)
+        if entity.org_type not in _NAMED_AFTER_HOME:
+            _split_place_suffix(entity, places)
         return entity
     if candidate.label in PERSON_LABELS:
         if len(span) >= 2 and all(t.is_title or t.is_punct or t.lower_ in CONNECTORS for t in span):
@@ -190,9 +193,16 @@ def _decide(
     return entity
 
 
+# Institutions named after their home town keep it in their name.
+_NAMED_AFTER_HOME = frozenset(
+    {"public_body", "incubator", "accelerator", "school_or_lab", "cluster", "association"}
+)
+
+
 def _split_place_suffix(entity: Entity, places: PlaceGazetteer) -> None:
     """ "Startup Fest de Montréal" -> "Startup Fest" in Montréal; the full form
-    is kept as an alias."""
+    is kept as an alias. Not for institutions: "Incubateur du Barreau
+    de Marseille" is the whole name of a Marseille body."""
     match = _PLACE_SUFFIX.match(entity.text)
     if match and places.lookup(match["place"], model_says_location=True):
         entity.aliases.append(entity.text)
@@ -202,6 +212,35 @@ def _split_place_suffix(entity: Entity, places: PlaceGazetteer) -> None:
 
 
 _PLACE_SUFFIX = re.compile(r"^(?P<name>.+?\S) (?:de|du|d'|in|à|at) (?P<place>[A-ZÀ-Ö][^,;()]*)$")
+
+
+_NAME_PLACE_LINKS = frozenset({"de", "du", "d'", "in", "of", "à"})
+_LOCAL_TERRITORIES = ("fr:commune:", "fr:epci:", "fr:group:")
+
+
+def city_in_name(text: str, places: PlaceGazetteer) -> str | None:
+    """The city an organisation is named after: "Boost in Lyon", "communauté
+    urbaine de Bordeaux", "Marseille Innovation". Régions and countries do not
+    count ("France Digitale" is not located in France by its name)."""
+    words = text.split()
+    for size in range(min(3, len(words) - 2), 0, -1):
+        if words[-size - 1].lower() in _NAME_PLACE_LINKS:
+            tail = " ".join(words[-size:])
+            if places.lookup(tail, model_says_location=True) is not None:
+                return tail
+    for size in range(min(2, len(words) - 1), 0, -1):
+        head = " ".join(words[:size])
+        hit = places.lookup(head, model_says_location=False)
+        if (
+            hit is not None
+            and (
+                hit.level in {"commune", "group"}
+                or (hit.territory_id or "").startswith(_LOCAL_TERRITORIES)
+            )
+            and NAME_START.match(words[size])
+        ):
+            return head
+    return None
 
 
 def find_entities(
@@ -222,6 +261,7 @@ def find_entities(
     candidates = model_candidates(doc)
     candidates += trigger_candidates(doc, triggers, rules)
     candidates += shape_candidates(doc, rules)
+    candidates += quoted_candidates(doc)
     candidates += [Candidate(doc[s:e], "ORG", "phrase", kind) for kind, s, e in phrase_matches]
     candidates += [
         Candidate(doc[s:e], "ORG", "directory", kind) for kind, s, e in directory_matches
@@ -231,6 +271,8 @@ def find_entities(
         entity = _decide(candidate, triggers, rules, places)
         if entity is None:
             continue
+        if entity.kind == "org" and not entity.city and entity.org_type != "label_program":
+            entity.city = city_in_name(entity.text, places)
         entities.append(entity)
         if entity.city and entity.aliases and entity.aliases[-1].endswith(entity.city):
             start = entity.start + len(entity.aliases[-1]) - len(entity.city)

@@ -34,6 +34,7 @@ _LOCATIVE_AFTER = re.compile(
 )
 _LOCATIVE_BEFORE = re.compile(r"(?:\bfrom|\bde|\bd'|\ba|\bà|\bin|\bof)\s+$")
 _BASED = re.compile(r"^-?\s*based\b")
+_APPOSITION_GAP = re.compile(r"^\s*,\s*(?:the |la |le |l'|l’)?$", re.IGNORECASE)
 _SENTENCE_OPENER = re.compile(r"^\s*(?:in|à|a|en|at|au|near|pres de)\s+$", re.IGNORECASE)
 _ENUMERATION_GAP = re.compile(r"^\s*(?:,|et|and|,\s*et|,\s*and)\s*$")
 # Organisation types that are located where the sentence says.
@@ -101,16 +102,17 @@ def _city_of(
             and (tail_key in known or tail_key in rules.places)
         ):
             return tail
-    for place in places:
+    for place in places:  # "X, based in Lyon", "X à Tel Aviv": the place after wins
         gap_after = text[org["end"] : place["start"]]
         if 0 <= place["start"] - org["end"] <= 40 and _LOCATIVE_AFTER.match(gap_after.lower()):
             return str(place["text"])
+    for place in places:  # "Lyon-based X", "a start-up from Toulouse, X"
         if 0 <= org["start"] - place["end"] <= 60:
             if _BASED.match(text[place["end"] : place["end"] + 8].lower()):
                 return str(place["text"])
             before_place = text[max(0, place["start"] - 8) : place["start"]].lower()
             gap_before = text[place["end"] : org["start"]]
-            if _LOCATIVE_BEFORE.search(before_place) and gap_before.strip().startswith(","):
+            if _LOCATIVE_BEFORE.search(before_place) and _APPOSITION_GAP.match(gap_before):
                 return str(place["text"])
     return None
 
@@ -227,8 +229,9 @@ def find_relations(
         )
 
     for org in (e for e in entities if e["kind"] == "org"):
-        if org.get("city") and fold_key(org["city"]) in place_texts:
-            add(org["text"], "located_in", org["city"], org["sentence"])
+        city = org.get("city")
+        if city and (fold_key(city) in place_texts or city in org["text"]):
+            add(org["text"], "located_in", city, org["sentence"])
     for person in people:
         for predicate, org_text in person["links"]:
             add(org_text, predicate, person["name"], person["sentence"])

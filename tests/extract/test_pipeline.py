@@ -89,12 +89,12 @@ TARGETS = {
     ("amounts", "f1"): 0.90,
     ("counts", "f1"): 0.90,
     ("dates", "f1"): 0.90,
+    ("organizations", "f1"): 0.80,
     ("places", "f1"): 0.85,
     ("people", "f1"): 0.90,
 }
 # Not reached yet (see the README's score table): these fail loudly the day they pass.
 TARGETS_NOT_YET_MET = {
-    ("organizations", "f1"): 0.80,
     ("organizations", "type_accuracy"): 0.80,
     ("people", "role_accuracy"): 0.75,
     ("relations", "f1"): 0.50,
