@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -12,7 +13,16 @@ from cartotech.geo import Referential, get_referential
 from cartotech.settings import Settings
 from cartotech.store import SORTS, ActorQuery
 
-__all__ = ["get_connection", "get_engine", "referential", "actor_query", "ConnectionDep"]
+__all__ = [
+    "ConnectionDep",
+    "Pagination",
+    "PaginationDep",
+    "actor_query",
+    "get_connection",
+    "get_engine",
+    "pagination",
+    "referential",
+]
 
 
 def get_engine(request: Request) -> Engine:
@@ -77,3 +87,26 @@ def actor_query(
 
 
 ActorQueryDep = Annotated[ActorQuery, Depends(actor_query)]
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """A page of a listing other than the actor search (e.g. a press review)."""
+
+    page: int
+    per_page: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+def pagination(
+    settings: SettingsDep,
+    page: Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1")] = 1,
+    per_page: Annotated[int | None, Query(ge=1, description="Items per page")] = None,
+) -> Pagination:
+    return Pagination(page, min(per_page or settings.page_size, settings.max_page_size))
+
+
+PaginationDep = Annotated[Pagination, Depends(pagination)]

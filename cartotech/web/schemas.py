@@ -164,3 +164,65 @@ class TerritoryDetail(TerritoryPublic):
     actor_counts: dict[str, int]
     facts: list[TerritoryFactPublic]
     awards: list[TerritoryAwardPublic]
+
+
+# --- press review -------------------------------------------------------------
+
+
+class TextSpan(Public):
+    """Characters ``start`` (included) to ``end`` (excluded) of a text."""
+
+    start: int
+    end: int
+
+
+class PressSentence(Public):
+    """A sentence of the article that mentions the subject. ``start`` and
+    ``end`` place it in the article's text; ``highlights`` place the
+    mentions in ``text``."""
+
+    text: str
+    start: int
+    end: int
+    highlights: list[TextSpan]
+
+
+class PressVersion(Public):
+    """Another document of the same story: the article in another language,
+    or a reprint."""
+
+    document_id: int
+    title: str
+    url: str | None
+    published_on: str | None
+    lang: str
+    story_kind: str
+
+
+class PressArticle(Public):
+    """An article that mentions the subject, with the sentences that do.
+
+    ``title`` is the article's, or its file name when it has none;
+    ``story_kind`` says how it joined its story (``new`` when it started it).
+    """
+
+    document_id: int
+    title: str
+    file_name: str | None
+    url: str | None
+    published_on: str | None
+    lang: str
+    story_id: str
+    story_kind: str
+    story_documents: int
+    sentences: list[PressSentence]
+    other_versions: list[PressVersion]
+
+
+class PressPage(Public):
+    """A page of a press review, the latest articles first."""
+
+    items: list[PressArticle]
+    total: int
+    page: int
+    per_page: int

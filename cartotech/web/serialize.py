@@ -8,9 +8,10 @@ from cartotech.domain import ACTOR_TYPE_LABELS, ActorType
 from cartotech.errors import NotFound
 from cartotech.geo import Referential, Territory, build_territory_id
 from cartotech.store import ActorQuery, SearchResult
+from cartotech.store.press_review import PressReview
 from cartotech.web.i18n import translator
 
-__all__ = ["territory_public", "facets_public", "search_page", "actor_jsonld"]
+__all__ = ["territory_public", "facets_public", "search_page", "actor_jsonld", "press_page"]
 
 # schema.org types for actor types (Organization when nothing more precise fits).
 _SCHEMA_TYPES = {
@@ -102,6 +103,30 @@ def search_page(
         "per_page": query.limit,
         "corrected_query": result.corrected,
         "facets": facets_public(result, referential, labels=labels),
+    }
+
+
+def press_page(review: PressReview, page: int, per_page: int) -> dict[str, Any]:
+    """A page of a press review in the API's shape (``PressPage``)."""
+    return {
+        "items": [
+            {
+                **article,
+                "sentences": [
+                    {
+                        **sentence,
+                        "highlights": [
+                            {"start": start, "end": end} for start, end in sentence["highlights"]
+                        ],
+                    }
+                    for sentence in article["sentences"]
+                ],
+            }
+            for article in review.items
+        ],
+        "total": review.total,
+        "page": page,
+        "per_page": per_page,
     }
 
 

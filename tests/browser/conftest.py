@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -78,11 +79,13 @@ def _wait_until_healthy(server: LiveServer) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo database, plus one hostile actor for the map's escaping test."""
+def demo_database(tmp_path_factory: pytest.TempPathFactory, extractor: Any) -> Path:
+    """The demo database (its press articles read by the session's extractor,
+    already loaded for the other tests), plus one hostile actor for the map's
+    escaping test."""
     folder = tmp_path_factory.mktemp("browser")
     database = folder / "demo.db"
-    build_demo(database)
+    build_demo(database, extractor=extractor)
     extra = folder / "hostile.yaml"
     extra.write_text(HOSTILE_DIRECTORY, encoding="utf-8")
     engine = create_store_engine(f"sqlite:///{database}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,9 +74,15 @@ def wait_for_maps(page: Page) -> None:
     assert failed.count() == 0, f"a map could not load on {page.url}"
 
 
-def euratechnologies_path(server: LiveServer) -> str:
-    """The page of Euratechnologies, found the way a script would: through the API."""
-    with urllib.request.urlopen(f"{server.url}/api/v1/actors?q=euratechnologies") as response:
+def actor_path(server: LiveServer, name: str) -> str:
+    """The page of the actor called ``name``, found the way a script would: through the API."""
+    query = urllib.parse.urlencode({"q": name})
+    with urllib.request.urlopen(f"{server.url}/api/v1/actors?{query}") as response:
         items = json.load(response)["items"]
-    (actor,) = [item for item in items if item["name"] == "Euratechnologies"]
+    (actor,) = [item for item in items if item["name"] == name]
     return f"/actors/{actor['id']}"
+
+
+def euratechnologies_path(server: LiveServer) -> str:
+    """The page of Euratechnologies."""
+    return actor_path(server, "Euratechnologies")

@@ -1,4 +1,8 @@
-"""axe-core (vendored from npm) run in Chromium on the main pages: no serious violations."""
+"""axe-core (vendored from npm) run in Chromium on the main pages: no serious violations.
+
+The actor pages of Euratechnologies and ZeBox and the région page carry a press
+review (quotes in another language than the page's, marked mentions, the
+story's other versions)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.support import LiveServer, euratechnologies_path, wait_for_maps
+from tests.browser.support import LiveServer, actor_path, wait_for_maps
 
 pytestmark = pytest.mark.browser
 
@@ -17,8 +21,10 @@ BLOCKING = {"serious", "critical"}
 PAGES = [
     "/",
     "/actors?q=lille",
-    "euratechnologies",
+    "actor:Euratechnologies",
+    "actor:ZeBox",
     "/territories/fr:region:93",
+    "/territories/fr:region:93?lang=en",
     "/map",
     "/open-data",
 ]
@@ -40,8 +46,8 @@ def describe(violations: list[dict[str, Any]]) -> str:
 def test_no_serious_accessibility_violations(
     page: Page, live_server: LiveServer, path: str
 ) -> None:
-    if path == "euratechnologies":
-        path = euratechnologies_path(live_server)
+    if path.startswith("actor:"):
+        path = actor_path(live_server, path.removeprefix("actor:"))
     page.goto(path)
     wait_for_maps(page)
     page.add_script_tag(path=AXE)

@@ -56,10 +56,14 @@ def test_following_a_facet_narrows_the_results_and_marks_the_facet(page: Page) -
 def test_actor_page_cites_the_source_of_its_facts(page: Page, live_server: LiveServer) -> None:
     page.goto(euratechnologies_path(live_server))
     expect(page.get_by_role("heading", level=1)).to_have_text("Euratechnologies")
-    citation = page.locator("table.facts cite.source").first
-    expect(citation).to_contain_text("Our regions are talented")
+    citation = page.locator("table.facts cite.source", has_text="Our regions are talented").first
     expect(citation.locator(".source-file")).to_have_text("(000_00c6a735f3321b59.txt)")
     expect(page.locator("table.facts")).to_contain_text("80")
+    # Facts read from the demo's press articles cite the article, linked.
+    from_press = page.locator("table.facts cite.source", has_text="Lille's Tech Days").first
+    expect(from_press.get_by_role("link")).to_have_attribute(
+        "href", re.compile(r"^https://press\.example/")
+    )
 
 
 def test_language_switch_gives_english_and_persists(page: Page) -> None:

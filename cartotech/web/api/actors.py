@@ -1,4 +1,5 @@
-"""``/api/v1/actors``: search with facets, one actor with its sourced facts, exports."""
+"""``/api/v1/actors``: search with facets, one actor with its sourced facts, its
+press review, exports."""
 
 from __future__ import annotations
 
@@ -10,9 +11,16 @@ from sqlalchemy import Engine
 
 from cartotech.exports import MEDIA_TYPES, iter_export_rows, render_export
 from cartotech.store import get_actor, label_programmes, search_actors
-from cartotech.web.deps import ActorQueryDep, ConnectionDep, ReferentialDep, get_engine
-from cartotech.web.schemas import ActorPage, ActorPublic
-from cartotech.web.serialize import search_page
+from cartotech.store.press_review import actor_press_review
+from cartotech.web.deps import (
+    ActorQueryDep,
+    ConnectionDep,
+    PaginationDep,
+    ReferentialDep,
+    get_engine,
+)
+from cartotech.web.schemas import ActorPage, ActorPublic, PressPage
+from cartotech.web.serialize import press_page, search_page
 
 router = APIRouter(prefix="/api/v1", tags=["actors"])
 
@@ -32,6 +40,18 @@ def list_actors(
 )
 def read_actor(conn: ConnectionDep, actor_id: Annotated[int, Path(ge=1)]) -> dict[str, Any]:
     return get_actor(conn, actor_id)
+
+
+@router.get(
+    "/actors/{actor_id}/press",
+    summary="The press review of an actor: the articles that mention it, with the sentences",
+    response_model=PressPage,
+)
+def read_actor_press(
+    conn: ConnectionDep, actor_id: Annotated[int, Path(ge=1)], paging: PaginationDep
+) -> dict[str, Any]:
+    review = actor_press_review(conn, actor_id, limit=paging.per_page, offset=paging.offset)
+    return press_page(review, paging.page, paging.per_page)
 
 
 @router.get(

@@ -1,4 +1,5 @@
-"""``/api/v1/territories``: find places, one territory with its chain and counts."""
+"""``/api/v1/territories``: find places, one territory with its chain and counts,
+its actors, its press review."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from cartotech.store import (
     territory_awards,
     territory_facts,
 )
-from cartotech.web.deps import ActorQueryDep, ConnectionDep, ReferentialDep
-from cartotech.web.schemas import ActorPage, TerritoryCandidates, TerritoryDetail
-from cartotech.web.serialize import search_page, territory_public
+from cartotech.store.press_review import territory_press_review
+from cartotech.web.deps import ActorQueryDep, ConnectionDep, PaginationDep, ReferentialDep
+from cartotech.web.schemas import ActorPage, PressPage, TerritoryCandidates, TerritoryDetail
+from cartotech.web.serialize import press_page, search_page, territory_public
 
 router = APIRouter(prefix="/api/v1", tags=["territories"])
 
@@ -71,3 +73,21 @@ def territory_actors(
     scoped = replace(query, territory_id=territory_id)
     result = search_actors(conn, scoped, referential)
     return search_page(result, scoped, referential, dict(label_programmes(conn)))
+
+
+@router.get(
+    "/territories/{territory_id}/press",
+    summary="The press review of a territory: articles naming a place in it or an actor of it",
+    response_model=PressPage,
+)
+def territory_press(
+    conn: ConnectionDep, referential: ReferentialDep, territory_id: str, paging: PaginationDep
+) -> dict[str, Any]:
+    review = territory_press_review(
+        conn,
+        territory_id,
+        limit=paging.per_page,
+        offset=paging.offset,
+        referential=referential,
+    )
+    return press_page(review, paging.page, paging.per_page)

@@ -1,19 +1,21 @@
-"""The directory (search with facets) and the actor page."""
+"""The directory (search with facets) and the actor page (with its press review)."""
 
 from __future__ import annotations
 
 import math
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
 from cartotech.errors import NotFound
 from cartotech.geo import Referential
 from cartotech.store import get_actor, label_programmes, search_actors
+from cartotech.store.press_review import actor_press_review
 from cartotech.web.deps import ActorQueryDep, ConnectionDep, ReferentialDep
 from cartotech.web.i18n import request_language
 from cartotech.web.pages.links import current_params, replace_url, toggle_url
+from cartotech.web.pages.press import press_section, press_window
 from cartotech.web.pages.rendering import group_by_kind, page_url, render
 from cartotech.web.serialize import actor_jsonld, facets_public
 
@@ -116,8 +118,10 @@ def actor_page(
     conn: ConnectionDep,
     referential: ReferentialDep,
     actor_id: Annotated[int, Path(ge=1)],
+    press_page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     actor = get_actor(conn, actor_id)
+    press = actor_press_review(conn, actor_id, **press_window(press_page))
     chain = []
     if actor["territory_id"]:
         try:
@@ -138,5 +142,6 @@ def actor_page(
             "territory_names": _place_names(
                 [award["territory_id"] for award in actor["awards"]], referential
             ),
+            "press": press_section(press, press_page, request.url.path, request_language(request)),
         },
     )

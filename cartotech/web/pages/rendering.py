@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib import resources
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
@@ -18,9 +18,25 @@ from cartotech.domain import ACTOR_TYPE_LABELS, ActorType
 from cartotech.web.i18n import COOKIE, LANGUAGES, request_language, translator
 from cartotech.web.serialize import sector_label
 
-__all__ = ["templates", "render", "page_url", "format_number", "group_by_kind"]
+__all__ = ["templates", "render", "page_url", "format_number", "group_by_kind", "http_url"]
 
 templates = Jinja2Templates(directory=str(resources.files("cartotech.web") / "templates"))
+
+
+def http_url(url: str | None) -> str | None:
+    """``url`` when it is an absolute http(s) URL, else None: addresses read from
+    imported files or articles become links only then (never ``javascript:``)."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
+templates.env.filters["http_url"] = http_url
 
 
 def format_number(value: float | int | None, lang: str) -> str:
