@@ -40,7 +40,7 @@ CONNECTORS = frozenset({"de", "du", "des", "d'", "of", "in", "&", "-", "et", "an
 # Tokens skipped between a trigger noun and the name it introduces.
 BRIDGE = frozenset({":", "«", "»", '"', "“", "”", "(", "l'", "la", "le", "the", "a", "an"})
 _ARTICLES = frozenset({"a", "an", "the", "un", "une", "la", "le", "l'", "les"})
-# Brand shapes the model misses or mislabels: inner capital (GoJob), digits (o2switch).
+# Brand shapes the model misses or mislabels: inner capital (NautiLoop), digits (k8cloud).
 BRAND = re.compile(r"^(?:[a-z]+[A-Z]\w*|\w*\d\w*[a-zA-Z]\w*|[A-Z][a-z]+[A-Z]\w*)$")
 NAME_START = re.compile(r"^[A-ZÀ-ÖØ-Þ0-9]")
 # Web addresses and e-mails are not organisations (the gold leaves websites out).
@@ -71,7 +71,7 @@ def strip_articles(span: Span, rules: EntityRules) -> Span:
     while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].lower_ in {"'s", "’s"}):
         end -= 1
     if end - start > 1 and doc[start].is_sent_start and _is_participle(doc[start]):
-        start += 1  # "Labellisée Capitale French Tech, la métropole..."
+        start += 1  # "Labellisée French Tech Tremplin, la ville..."
     # "L'Incubateur" tokenised as one token "L'Incubateur" by some models.
     return doc[start:end]
 
@@ -133,10 +133,11 @@ def trigger_candidates(doc: Doc, triggers: Triggers, rules: EntityRules) -> list
             found.extend(_headed_name(doc, start, end, kind))
         elif position < sentence.end and _is_name_token(doc[position]):
             key = fold_key(doc[position].text)
-            if key not in rules.junk_words and key not in rules.triggers:
+            letter_name = len(key) == 1 and doc[position].text.isupper()  # "accélérateur M"
+            if (key not in rules.junk_words or letter_name) and key not in rules.triggers:
                 stop = _name_run(doc, position, sentence.end)
                 if trigger_is_title and position == end:
-                    # "Incubateur du Barreau", "Startup Studio Obratori": the noun is in the name.
+                    # "Incubateur du Barreau", "Startup Studio Zorblex": the noun is in the name.
                     found.append(
                         Candidate(doc[start:stop], "ORG", "trigger", kind, doc[position:stop].text)
                     )
@@ -147,6 +148,7 @@ def trigger_candidates(doc: Doc, triggers: Triggers, rules: EntityRules) -> list
             stop = _name_run(doc, start, sentence.end)
             if stop > end:
                 found.append(Candidate(doc[start:stop], "ORG", "trigger", kind))
+        found.extend(_placed_apposition(doc, end, paired_kind(doc, start, kind, triggers), rules))
         # English compounds: "the Nubbo incubator", "the Emerging Valley Summit".
         back = start
         while back > sentence.start and _is_name_token(doc[back - 1]):
@@ -165,6 +167,33 @@ def trigger_candidates(doc: Doc, triggers: Triggers, rules: EntityRules) -> list
             if opener is not None:
                 found.extend(_list_items(doc, token.i + 1, token.sent.end, opener, rules))
     return found
+
+
+def paired_kind(doc: Doc, start: int, kind: str, triggers: Triggers) -> str:
+    """In "start-up/TPE" the first noun says what the thing is."""
+    if start > 1 and doc[start - 1].text == "/" and start - 1 in triggers.by_end:
+        return triggers.by_end[start - 1][0]
+    return kind
+
+
+_ORIGIN_WORDS = frozenset({"from", "in", "de", "d'", "d’", "à", "of"})
+
+
+def _placed_apposition(doc: Doc, end: int, kind: str, rules: EntityRules) -> list[Candidate]:
+    """ "a start-up from Nantes, Zorblex": the trigger, where it is from,
+    a comma, then the name."""
+    sentence_end = doc[end - 1].sent.end
+    if end + 3 >= sentence_end or doc[end].lower_ not in _ORIGIN_WORDS:
+        return []
+    position = _name_run(doc, end + 1, sentence_end) if _is_name_token(doc[end + 1]) else end
+    if position == end or position + 1 >= sentence_end or doc[position].text != ",":
+        return []
+    first = doc[position + 1]
+    key = fold_key(first.text)
+    if not _is_name_token(first) or key in rules.junk_words or key in rules.triggers:
+        return []
+    name = doc[position + 1 : _name_run(doc, position + 1, sentence_end)]
+    return [Candidate(name, "ORG", "trigger", kind)]
 
 
 # Types whose trigger noun is part of the name: "région Aquitaine", "conseil régional".
@@ -191,15 +220,36 @@ def _headed_name(doc: Doc, start: int, end: int, kind: str) -> list[Candidate]:
 
 
 def _plural(span: Span) -> bool:
-    return span[-1].lower_.endswith(("s", "x"))
+    """ "incubators", "lieux d'accueil", "structures d'accompagnement"."""
+    return span[-1].lower_.endswith(("s", "x")) or span[0].lower_.endswith(("s", "x"))
+
+
+#: Words allowed between a plural trigger and the bracket of its list
+#: ("les accélérateurs du territoire (…)", "support structures, mostly public (…)").
+MAX_LIST_GAP = 4
 
 
 def _nearest_plural_trigger(doc: Doc, position: int, triggers: Triggers) -> str | None:
+    """The type of the plural trigger a few words before the bracket at
+    ``position``; an earlier bracketed list in between is stepped over
+    ("generalist (A, B) and specialised (C, D)")."""
     sentence_start = doc[position].sent.start
-    for end in range(position, sentence_start, -1):
+    end, words = position, 0
+    while end > sentence_start and words <= MAX_LIST_GAP:
         if end in triggers.by_end:
             kind, start = triggers.by_end[end]
             return kind if _plural(doc[start:end]) else None
+        if doc[end - 1].text == ")":
+            opening = next(
+                (i for i in range(end - 2, sentence_start - 1, -1) if doc[i].text == "("), None
+            )
+            if opening is None:
+                return None
+            end = opening
+            continue
+        end -= 1
+        if doc[end].is_alpha and doc[end].lower_ not in {"and", "et", "or", "ou"}:
+            words += 1
     return None
 
 
@@ -220,9 +270,11 @@ def _list_items(doc: Doc, start: int, limit: int, kind: str, rules: EntityRules)
         items.append(doc[item_start:position])
     names: list[Candidate] = []
     for item in (strip_articles(item, rules) for item in items):
-        alias = None
+        alias, item_kind = None, kind
         if len(item) > 1 and fold_key(item[0].text) in rules.triggers:
-            alias, item = item.text, item[1:]  # "accélérateur M" -> "M"
+            # "accélérateur M" -> "M", an accelerator whatever the list says.
+            item_kind = rules.triggers[fold_key(item[0].text)]
+            alias, item = item.text, item[1:]
         # A lower-case brand ("thecamp") only inside brackets, among names.
         lone_word = (
             bracketed
@@ -234,7 +286,7 @@ def _list_items(doc: Doc, start: int, limit: int, kind: str, rules: EntityRules)
         )
         if len(item) > 6 or not (_is_name_token(item[0]) or (lone_word and len(names) >= 2)):
             break  # the list of names ends where the sentence goes on
-        names.append(Candidate(item, "ORG", "list", kind, alias))
+        names.append(Candidate(item, "ORG", "list", item_kind, alias))
     return names
 
 
@@ -307,7 +359,7 @@ def _extend_left(candidate: Candidate) -> Candidate:
         and not _is_participle(first)
         and candidate.label in ORG_LABELS
     ):
-        start = first.i  # "Parking Facile fait...": the model kept only "Facile"
+        start = first.i  # "Vélo Rapide ouvre...": the model kept only "Rapide"
     if start == candidate.span.start:
         return candidate
     return Candidate(doc[start : candidate.span.end], "ORG", candidate.source, candidate.org_type)
@@ -319,8 +371,8 @@ MAX_QUOTED_NAME_TOKENS = 6
 
 
 def quoted_candidates(doc: Doc) -> list[Candidate]:
-    """Short capitalised phrases in quotation marks: « Lille's Tech Days », the
-    "Plate-forme du numérique". The model often cuts such names at a
+    """Short capitalised phrases in quotation marks: « Brest's Code Week », the
+    "Atelier du code". The model often cuts such names at a
     lower-case word; the quotes say where they end."""
     found = []
     for token in doc:
@@ -357,11 +409,26 @@ def model_candidates(doc: Doc) -> list[Candidate]:
 
 
 def shape_candidates(doc: Doc, rules: EntityRules) -> list[Candidate]:
-    """Brand-shaped words the model may miss ("UppyHub", "o2switch"), and
+    """Brand-shaped words the model may miss ("NautiLoop", "k8cloud"), and
     acronyms that are a type keyword on their own ("CCI")."""
     return [
         Candidate(doc[t.i : t.i + 1], "ORG", "shape")
         for t in doc
         if (BRAND.match(t.text) and fold_key(t.text) not in rules.junk_words)
         or (t.is_upper and len(t) >= 2 and fold_key(t.text) in rules.keyword_words)
+        or _acronym(t, rules)
     ]
+
+
+def _acronym(token: Token, rules: EntityRules) -> bool:
+    """An upper-case word of 2 to 6 letters inside a sentence ("CES", "OVH"),
+    unless the rules know it as a common word ("PME", "IA")."""
+    key = fold_key(token.text)
+    return (
+        token.is_upper
+        and token.is_alpha
+        and 2 <= len(token) <= 6
+        and not token.is_sent_start
+        and key not in rules.junk_words
+        and key not in rules.triggers
+    )

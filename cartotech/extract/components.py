@@ -56,7 +56,7 @@ def _fold_norms(doc: Doc) -> Doc:
     """Folded text in ``token.norm_`` so phrase matchers ignore case and accents
     (the statistical components have already run)."""
     for token in doc:
-        token.norm_ = fold(token.text)
+        token.norm_ = fold(token.text).replace("’", "'")  # l’incubateur = l'incubateur
     return doc
 
 

@@ -20,6 +20,7 @@ runs them inside the spaCy pipeline.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -38,6 +39,7 @@ from cartotech.extract.candidates import (
     join_adjacent,
     merge_candidates,
     model_candidates,
+    paired_kind,
     quoted_candidates,
     shape_candidates,
     strip_articles,
@@ -97,12 +99,23 @@ def _context_type(span: Span, triggers: Triggers) -> str | None:
                 return triggers.by_start[position][0]
             if doc[position].is_punct and doc[position].text not in {"-", "/"}:
                 break
-    # "a start-up from Toulouse, Smartrezo": the trigger before, then a comma.
-    if span.start > span.sent.start + 1 and doc[span.start - 1].text == ",":
-        for position in range(span.start - 1, max(span.sent.start, span.start - 7), -1):
+    # "a start-up from Nantes, Zorblex", "un accélérateur de start-up, la
+    # Fabrique": the trigger before, then a comma.
+    comma = span.start - 1
+    while comma > span.sent.start and doc[comma].lower_ in _APPOSITION_ARTICLES:
+        comma -= 1
+    if comma > span.sent.start and doc[comma].text == ",":
+        for position in range(comma, max(span.sent.start, comma - 8), -1):
             if position in triggers.by_end:
-                return triggers.by_end[position][0]
+                kind, start = triggers.by_end[position]
+                if start > 0 and doc[start - 1].lower_ in _COMPLEMENT_LINKS:
+                    continue  # "accélérateur de start-up": the head is before
+                return paired_kind(doc, start, kind, triggers)
     return None
+
+
+_APPOSITION_ARTICLES = frozenset({"la", "le", "l'", "l’", "the"})
+_COMPLEMENT_LINKS = frozenset({"de", "du", "des", "d'", "d’", "of", "for", "pour"})
 
 
 def _brand_like(span: Span) -> bool:
@@ -126,6 +139,10 @@ _LOCATIVE_BEFORE = frozenset(
 )
 
 
+# Candidate sources that carry no type of their own: the words around decide.
+_UNTYPED_SOURCES = frozenset({"ner", "shape", "quote"})
+
+
 def _decide(
     candidate: Candidate,
     triggers: Triggers,
@@ -142,7 +159,14 @@ def _decide(
             candidate = Candidate(span, "ORG", "trigger", kind, alias)
     text = span.text.strip()
     key = fold_key(text)
-    if not key or key in rules.junk_words or key in rules.triggers or ADDRESS.search(text):
+    # A one-letter name stands only where a list or a trigger noun introduces it ("accélérateur M").
+    letter_name = len(key) == 1 and text.isupper() and candidate.source in {"list", "trigger"}
+    if not key or (key in rules.junk_words and not letter_name):
+        return None
+    # A body named by its common noun ("le conseil régional") is an organisation;
+    # a lone trigger word ("la région", "l'incubateur") is not.
+    named_by_noun = candidate.source == "trigger" and len(key.split()) >= 2
+    if (key in rules.triggers and not named_by_noun) or ADDRESS.search(text):
         return None
     if not any(ch.isalpha() for ch in text) or (len(key) < 2 and candidate.source == "ner"):
         return None
@@ -156,7 +180,9 @@ def _decide(
         return entity
     named = _name_rule_type(key, rules)
     keyword = named or _keyword_type(text, rules)
-    context = candidate.org_type if candidate.source != "ner" else _context_type(span, triggers)
+    context = candidate.org_type
+    if context is None and candidate.source in _UNTYPED_SOURCES:
+        context = _context_type(span, triggers)
     if (
         candidate.label in PERSON_LABELS
         and not keyword
@@ -219,8 +245,8 @@ _LOCAL_TERRITORIES = ("fr:commune:", "fr:epci:", "fr:group:")
 
 
 def city_in_name(text: str, places: PlaceGazetteer) -> str | None:
-    """The city an organisation is named after: "Boost in Lyon", "communauté
-    urbaine de Bordeaux", "Marseille Innovation". Régions and countries do not
+    """The city an organisation is named after: "Hub in Nantes", "communauté
+    urbaine de Brest", "Rennes Numérique". Régions and countries do not
     count ("France Digitale" is not located in France by its name)."""
     words = text.split()
     for size in range(min(3, len(words) - 2), 0, -1):
@@ -287,4 +313,39 @@ def find_entities(
                     sentence=entity.sentence,
                 )
             )
+    _type_enumerations(entities, doc.text)
     return entities
+
+
+# Between two names of one enumeration: a comma or "and", after an optional
+# place ("Web Summit de Lisbonne, Data Forum à Berlin et ...").
+_ENUMERATION_GAP = re.compile(
+    r"(?:\s+(?:in|de|du|à|at)\s+[^,;()]{1,40}?)?\s*(?:,|et|and|ou|or)(?:\s*(?:et|and))?\s*"
+)
+_TYPED_EVIDENCE = frozenset({"keyword", "trigger", "list", "directory"})
+
+
+def _type_enumerations(entities: list[Entity], text: str) -> None:
+    """Names listed together are of one kind: an untyped name in a list of
+    events is an event ("VivaTech, Data Forum, Code Fest")."""
+    orgs = [e for e in entities if e.kind == "org"]
+    runs: list[list[Entity]] = []
+    for entity in orgs:
+        previous = runs[-1][-1] if runs else None
+        if (
+            previous is not None
+            and previous.sentence == entity.sentence
+            and _ENUMERATION_GAP.fullmatch(text[previous.end : entity.start])
+        ):
+            runs[-1].append(entity)
+        else:
+            runs.append([entity])
+    for run in runs:
+        typed = Counter(e.org_type for e in run if e.evidence in _TYPED_EVIDENCE)
+        if not typed:
+            continue
+        kind, votes = typed.most_common(1)[0]
+        if votes >= 2 and votes * 2 > sum(typed.values()):
+            for entity in run:
+                if entity.evidence == "ner":
+                    entity.org_type, entity.evidence = kind, "enumeration"

@@ -49,6 +49,7 @@ class _Rule:
     cues: tuple[str, ...]
     subject_types: frozenset[str]
     object_types: frozenset[str]
+    inverse_cues: tuple[str, ...] = ()
 
 
 @cache
@@ -61,6 +62,7 @@ def _rules() -> tuple[_Rule, ...]:
             tuple(fold_key(str(cue)) for cue in spec["cues"]),
             frozenset(spec["subject_types"]),
             frozenset(spec["object_types"]),
+            tuple(fold_key(str(cue)) for cue in spec.get("inverse_cues", ())),
         )
         for predicate, spec in data.items()
     )
@@ -87,7 +89,7 @@ def _city_of(
 ) -> str | None:
     """The place the words around an organisation tie it to, or ``None``."""
     if org.get("city"):
-        return str(org["city"])  # already split off its name ("CES de Las Vegas")
+        return str(org["city"])  # already split off its name ("Web Summit de Lisbonne")
     places = [e for e in sentence if e["kind"] == "place"]
     # A place at the end of the name: "Incubateur du Barreau de Marseille".
     known = {fold_key(p["text"]) for p in places}
@@ -102,7 +104,7 @@ def _city_of(
             and (tail_key in known or tail_key in rules.places)
         ):
             return tail
-    for place in places:  # "X, based in Lyon", "X à Tel Aviv": the place after wins
+    for place in places:  # "X, based in Lyon", "X à Berlin": the place after wins
         gap_after = text[org["end"] : place["start"]]
         if 0 <= place["start"] - org["end"] <= 40 and _LOCATIVE_AFTER.match(gap_after.lower()):
             return str(place["text"])
@@ -158,20 +160,43 @@ def _cue_positions(words: list[tuple[int, str]], cues: tuple[str, ...]) -> list[
 
 
 def _enumeration(
-    items: list[dict[str, Any]], chosen: dict[str, Any], text: str
+    items: list[dict[str, Any]], chosen: dict[str, Any], text: str, *, forward: bool = False
 ) -> list[dict[str, Any]]:
-    """``chosen`` and the names listed just before it ("Nice, Cannes et Grasse")."""
+    """``chosen`` and the names listed with it ("Nice, Cannes et Grasse"): those
+    just before it, or with ``forward`` those just after it."""
     members = [chosen]
     index = items.index(chosen)
-    while index > 0:
-        previous = items[index - 1]
-        if previous["kind"] != chosen["kind"] or not _ENUMERATION_GAP.match(
-            text[previous["end"] : members[0]["start"]]
+    step = 1 if forward else -1
+    while 0 <= index + step < len(items):
+        other = items[index + step]
+        first, second = (members[-1], other) if forward else (other, members[0])
+        if other["kind"] != chosen["kind"] or not _ENUMERATION_GAP.match(
+            text[first["end"] : second["start"]]
         ):
             break
-        members.insert(0, previous)
-        index -= 1
+        if forward:
+            members.append(other)
+        else:
+            members.insert(0, other)
+        index += step
     return members
+
+
+def _near(
+    ordered: list[dict[str, Any]], cue: int, allowed: frozenset[str], *, after: bool
+) -> list[dict[str, Any]]:
+    """The names on one side of a cue, within reach, that the predicate allows."""
+    if after:
+        return [
+            e
+            for e in ordered
+            if e["start"] > cue and e["start"] - cue <= MAX_CUE_DISTANCE and _fits(e, allowed)
+        ]
+    return [
+        e
+        for e in ordered
+        if e["end"] <= cue and cue - e["end"] <= MAX_CUE_DISTANCE and _fits(e, allowed)
+    ]
 
 
 def _cue_relations(sentence: list[dict[str, Any]], text: str) -> list[tuple[str, str, str]]:
@@ -179,29 +204,26 @@ def _cue_relations(sentence: list[dict[str, Any]], text: str) -> list[tuple[str,
     triples = []
     ordered = sorted(sentence, key=lambda e: e["start"])
     words = _sentence_words(text, start, end)
+
+    def add(subjects: list[dict[str, Any]], target: dict[str, Any], predicate: str) -> None:
+        for subject in subjects:
+            if fold_key(subject["text"]) != fold_key(target["text"]):
+                triples.append((subject["text"], predicate, target["text"]))
+
     for rule in _rules():
         for cue in _cue_positions(words, rule.cues):
-            subjects = [
-                e
-                for e in ordered
-                if e["end"] <= cue
-                and cue - e["end"] <= MAX_CUE_DISTANCE
-                and _fits(e, rule.subject_types)
-            ]
-            objects = [
-                e
-                for e in ordered
-                if e["start"] > cue
-                and e["start"] - cue <= MAX_CUE_DISTANCE
-                and _fits(e, rule.object_types)
-            ]
-            if not subjects or not objects:
-                continue
-            target = objects[0]
-            for subject in _enumeration(ordered, subjects[-1], text):
-                if fold_key(subject["text"]) != fold_key(target["text"]):
-                    triples.append((subject["text"], rule.predicate, target["text"]))
-            break
+            subjects = _near(ordered, cue, rule.subject_types, after=False)
+            objects = _near(ordered, cue, rule.object_types, after=True)
+            if subjects and objects:
+                add(_enumeration(ordered, subjects[-1], text), objects[0], rule.predicate)
+                break
+        for cue in _cue_positions(words, rule.inverse_cues):
+            objects = _near(ordered, cue, rule.object_types, after=False)
+            subjects = _near(ordered, cue, rule.subject_types, after=True)
+            if subjects and objects:
+                members = _enumeration(ordered, subjects[0], text, forward=True)
+                add(members, objects[-1], rule.predicate)
+                break
     return triples
 
 

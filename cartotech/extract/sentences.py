@@ -1,8 +1,8 @@
 """Sentence boundaries the statistical splitter should not have drawn.
 
 The ``senter`` that replaces the parser now and then starts a sentence on a
-capitalised word in the middle of a phrase ("... DLD Innovation | Forum à Tel
-Aviv"), which cuts names and relations in two. Press text ends its sentences
+capitalised word in the middle of a phrase ("... the Data Innovation | Forum in
+Berlin"), which cuts names and relations in two. Press text ends its sentences
 with punctuation or a line break, so a boundary without either is removed.
 """
 
@@ -33,6 +33,12 @@ def _boundary_is_written(doc: Doc, start: int) -> bool:
 def repair_sentence_starts(doc: Doc) -> Doc:
     """Unset every sentence start not preceded by end punctuation or a line break."""
     for token in doc[1:]:
-        if token.is_sent_start and not _boundary_is_written(doc, token.i):
+        if not token.is_sent_start:
+            continue
+        if not _boundary_is_written(doc, token.i):
             token.is_sent_start = False
+        elif token.is_space and token.i + 1 < len(doc):
+            # A sentence starts on its first word, not on the line break before it.
+            token.is_sent_start = False
+            doc[token.i + 1].is_sent_start = True
     return doc

@@ -90,12 +90,9 @@ TARGETS = {
     ("counts", "f1"): 0.90,
     ("dates", "f1"): 0.90,
     ("organizations", "f1"): 0.80,
+    ("organizations", "type_accuracy"): 0.80,
     ("places", "f1"): 0.85,
     ("people", "f1"): 0.90,
-}
-# Not reached yet (see the README's score table): these fail loudly the day they pass.
-TARGETS_NOT_YET_MET = {
-    ("organizations", "type_accuracy"): 0.80,
     ("people", "role_accuracy"): 0.75,
     ("relations", "f1"): 0.50,
 }
@@ -123,11 +120,3 @@ def _value(scores: dict[str, Any], field: str, measure: str) -> float:
 @pytest.mark.parametrize(("field", "measure"), list(TARGETS))
 def test_seed_scores_meet_targets(seed_scores: dict[str, Any], field: str, measure: str) -> None:
     assert _value(seed_scores, field, measure) >= TARGETS[(field, measure)]
-
-
-@pytest.mark.xfail(strict=True, reason="issue 4: below target, see README score table")
-@pytest.mark.parametrize(("field", "measure"), list(TARGETS_NOT_YET_MET))
-def test_seed_scores_not_yet_at_target(
-    seed_scores: dict[str, Any], field: str, measure: str
-) -> None:
-    assert _value(seed_scores, field, measure) >= TARGETS_NOT_YET_MET[(field, measure)]

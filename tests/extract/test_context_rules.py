@@ -1,0 +1,118 @@
+"""Context rules of the extractor, each on a sentence written for these tests
+(invented names), run through the real models: sentence repair, quoted names,
+lists, appositions, names that carry a city, inverse cues."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cartotech.extract.entities import city_in_name
+from cartotech.extract.places import place_gazetteer
+
+
+def _orgs(extraction: Any) -> dict[str, Any]:
+    return {org.name: org for org in extraction.organizations}
+
+
+def _triples(extraction: Any) -> set[tuple[str, str, str]]:
+    return {(r.subject, r.predicate, r.object) for r in extraction.relations}
+
+
+def test_a_sentence_is_not_cut_inside_a_bracketed_list(extractor: Any) -> None:
+    nlp = extractor.pipelines["fr"]
+    doc = nlp("Elle ira aux salons (Web Summit de Lisbonne, Data Innovation Forum à Berlin).")
+    assert len(list(doc.sents)) == 1
+
+
+def test_quoted_names_keep_their_lower_case_words(extractor: Any) -> None:
+    text = 'Brest a organisé le « Brest Code Days » et le site "Atelier du code" en juin.'
+    names = set(_orgs(extractor.extract(text, "fr")))
+    assert {"Brest Code Days", "Atelier du code"} <= names
+
+
+def test_a_long_quotation_is_not_a_name(extractor: Any) -> None:
+    text = "« Nous allons ouvrir deux nouveaux bureaux cette année », annonce Odile Ferrant."
+    assert not extractor.extract(text, "fr").organizations
+
+
+def test_bracketed_lists_after_a_plural_trigger(extractor: Any) -> None:
+    text = (
+        "La ville compte plusieurs lieux d'accueil (accélérateur Q, Plexagone, Vireo Factory) "
+        "et quelques autres (Brasseroc, Quillory)."
+    )
+    orgs = _orgs(extractor.extract(text, "fr"))
+    assert orgs["Q"].type == "accelerator"  # its own trigger noun wins over the list's
+    assert orgs["Plexagone"].type == "incubator"
+    assert orgs["Brasseroc"].type == "incubator"  # second list, same opener
+
+
+def test_untyped_names_of_a_list_take_the_list_type(extractor: Any) -> None:
+    text = (
+        "The team will travel abroad (ZRX in Berlin, Data Innovation Forum in Lisbon, "
+        "Code Fest in Oslo, and more)."
+    )
+    orgs = _orgs(extractor.extract(text, "en"))
+    assert orgs["ZRX"].type == "event"
+    assert orgs["Data Innovation Forum"].city == "Lisbon"
+
+
+def test_apposition_after_a_placed_trigger(extractor: Any) -> None:
+    text = "Let me introduce a start-up/SME from Nantes, Vorpalix. It sells software."
+    extraction = extractor.extract(text, "en")
+    orgs = _orgs(extraction)
+    assert orgs["Vorpalix"].type == "startup"  # "start-up/SME": the first noun
+    assert ("Vorpalix", "located_in", "Nantes") in _triples(extraction)
+
+
+def test_apposition_skips_complements_of_the_head_noun(extractor: Any) -> None:
+    text = "La Bretagne a créé un accélérateur de start-up du numérique, la Fabrique Zorva."
+    orgs = _orgs(extractor.extract(text, "fr"))
+    assert orgs["Fabrique Zorva"].type == "accelerator"
+
+
+@pytest.mark.parametrize(
+    ("name", "city"),
+    [
+        ("Hub in Nantes", "Nantes"),
+        ("communauté urbaine de Brest", "Brest"),
+        ("Rennes Numérique", "Rennes"),
+        ("France Robotique", None),  # a country is not a city
+        ("Bretagne Startups", None),  # nor a région
+    ],
+)
+def test_city_in_name(name: str, city: str | None) -> None:
+    assert city_in_name(name, place_gazetteer()) == city
+
+
+def test_a_city_in_the_name_gives_located_in(extractor: Any) -> None:
+    text = "In that field, we have Rennes Numérique, which supports young companies."
+    assert ("Rennes Numérique", "located_in", "Rennes") in _triples(extractor.extract(text, "en"))
+
+
+def test_inverse_member_of_cues(extractor: Any) -> None:
+    text = "La coalition French Tech Armor regroupe Brest, Lannion et Saint-Brieuc."
+    triples = _triples(extractor.extract(text, "fr"))
+    for city in ("Brest", "Lannion", "Saint-Brieuc"):
+        assert (city, "member_of", "French Tech Armor") in triples
+
+
+def test_role_of_a_body_named_by_its_noun(extractor: Any) -> None:
+    text = "Selon Odile Ferrant, présidente du conseil départemental, le budget augmente."
+    extraction = extractor.extract(text, "fr")
+    (person,) = extraction.people
+    assert person.organization == "conseil départemental"
+    assert ("conseil départemental", "led_by", "Odile Ferrant") in _triples(extraction)
+
+
+def test_a_lone_trigger_noun_is_not_an_organisation(extractor: Any) -> None:
+    text = "La région a voté un budget pour l'incubateur."
+    assert not extractor.extract(text, "fr").organizations
+
+
+def test_sentence_initial_participle_is_not_part_of_the_name(extractor: Any) -> None:
+    text = "Le jury a siégé.\nLabellisée French Tech Tremplin, la ville de Brest se réjouit."
+    names = set(_orgs(extractor.extract(text, "fr")))
+    assert "French Tech Tremplin" in names
+    assert not any(name.startswith("Labellisée") for name in names)
