@@ -13,6 +13,8 @@ Design notes:
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -27,9 +29,11 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     func,
 )
+from sqlalchemy.engine import Dialect
 
 __all__ = [
     "metadata",
@@ -348,3 +352,347 @@ ingest_files = Table(
 )
 
 Index("ix_mentions_document_id_kind", mentions.c.document_id, mentions.c.kind)
+
+
+# =============================================================================
+# --- Participation (migration 0003, issue #5) --------------------------------
+# =============================================================================
+#
+# Accounts and roles, the audit log, self-presentation submissions, events,
+# label candidacies, support petitions, funding calls and rate-limit hits.
+# Times are timezone-aware UTC on both databases (``UTCDateTime``) and are set
+# by the store from an explicit ``now``, so tests and scores can fix the clock.
+# Personal data (emails, names, comments) lives only in ``users``,
+# ``submissions.contact_*``, ``events.contact_email`` and ``petition_signatures``:
+# ``store.privacy.forget_email`` knows those columns.
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored in UTC: SQLite keeps it as naive UTC text,
+    PostgreSQL as ``timestamptz``; both give back an aware UTC datetime. Naive
+    datetimes are refused (they would be read in the server's zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the store keeps aware UTC datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+ROLES = ("admin", "moderator", "territory_manager", "actor_owner")
+EMAIL = String(320)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # normalize_email(): trimmed, lower-cased.
+    Column("email", EMAIL, nullable=False, unique=True),
+    Column("display_name", Text),
+    # argon2id (argon2-cffi's PHC string); NULL: no password yet (an owner invited).
+    Column("password_hash", Text),
+    Column("is_active", Boolean, nullable=False),
+    Column("failed_logins", Integer, nullable=False),
+    Column("locked_until", UTCDateTime),
+    Column("last_login_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# One row per role a user holds; ``scope`` makes a grant unique: "" for admin and
+# moderator, the territory id for a manager, "actor:<id>" for an owner.
+user_roles = Table(
+    "user_roles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("role", String(24), nullable=False),
+    Column("scope", String(120), nullable=False),
+    Column("territory_id", String(80), index=True),
+    Column("actor_id", ForeignKey("actors.id", ondelete="CASCADE"), index=True),
+    Column("granted_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("granted_at", UTCDateTime, nullable=False),
+    UniqueConstraint("user_id", "role", "scope"),
+    CheckConstraint(f"role IN {ROLES!r}", name="role"),
+    CheckConstraint(
+        "(role IN ('admin', 'moderator') AND territory_id IS NULL AND actor_id IS NULL)"
+        " OR (role = 'territory_manager' AND territory_id IS NOT NULL AND actor_id IS NULL)"
+        " OR (role = 'actor_owner' AND actor_id IS NOT NULL AND territory_id IS NULL)",
+        name="scope",
+    ),
+)
+
+# Single-use links that let a user set a password (invitation or reset); only a
+# hash of the token is kept.
+user_tokens = Table(
+    "user_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("purpose", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("purpose IN ('password')", name="purpose"),
+)
+
+# Every change: who ("user:<id>" or a system actor such as "press-pipeline"),
+# when, what, on which entity, and the entity before and after (JSON text).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("who", String(40), nullable=False, index=True),
+    Column("user_id", ForeignKey("users.id", ondelete="SET NULL"), index=True),
+    Column("action", String(64), nullable=False, index=True),
+    Column("entity_kind", String(32), nullable=False),
+    Column("entity_id", String(120)),
+    Column("before", Text),
+    Column("after", Text),
+    Column("note", Text),
+)
+Index("ix_audit_log_entity", audit_log.c.entity_kind, audit_log.c.entity_id)
+
+# "Present your organisation", "this profile is mine" and owners' edits. The
+# cleaned form is kept as JSON (``payload``); ``name`` and ``territory_id`` are
+# copied out for the moderation queue. Only a hash of the email token is kept.
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(8), nullable=False),
+    Column("state", String(16), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("territory_id", String(80), index=True),
+    Column("payload", Text, nullable=False),
+    # The existing actor claimed or edited; the actor created or merged into.
+    Column("actor_id", ForeignKey("actors.id", ondelete="SET NULL"), index=True),
+    Column("contact_email", EMAIL),
+    Column("contact_name", Text),
+    Column("user_id", ForeignKey("users.id", ondelete="SET NULL"), index=True),
+    Column("token_hash", String(64), unique=True),
+    Column("token_expires_at", UTCDateTime),
+    Column("verified_at", UTCDateTime),
+    Column("decided_at", UTCDateTime),
+    Column("decided_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("decision_reason", Text),
+    # The 'submitter' source the accepted facts cite.
+    Column("source_id", ForeignKey("sources.id")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint("kind IN ('new', 'claim', 'edit')", name="kind"),
+    CheckConstraint(
+        "state IN ('submitted', 'verified', 'accepted', 'rejected', 'merged')", name="state"
+    ),
+)
+
+# Official identifiers of actors (SIREN, SIRET), each with its source.
+actor_identifiers = Table(
+    "actor_identifiers",
+    metadata,
+    Column("actor_id", ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True),
+    Column("scheme", String(8), primary_key=True),
+    Column("value", String(14), primary_key=True),
+    Column("source_id", ForeignKey("sources.id"), nullable=False, index=True),
+    CheckConstraint("scheme IN ('siren', 'siret')", name="scheme"),
+)
+Index("ix_actor_identifiers_scheme_value", actor_identifiers.c.scheme, actor_identifiers.c.value)
+
+# Events, placed like actors (denormalised codes) so that a territory's calendar
+# is a single-table query.
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("starts_at", UTCDateTime, nullable=False, index=True),
+    Column("ends_at", UTCDateTime),
+    Column("all_day", Boolean, nullable=False),
+    Column("territory_id", String(80), nullable=False, index=True),
+    Column("place_label", Text),
+    Column("commune_code", String(8), index=True),
+    Column("epci_code", String(16), index=True),
+    Column("departement_code", String(8), index=True),
+    Column("region_code", String(8), index=True),
+    Column("organiser_actor_id", ForeignKey("actors.id", ondelete="SET NULL"), index=True),
+    Column("url", Text),
+    Column("description", Text),
+    Column("state", String(16), nullable=False, index=True),
+    Column("contact_email", EMAIL),
+    Column("user_id", ForeignKey("users.id", ondelete="SET NULL"), index=True),
+    Column("source_id", ForeignKey("sources.id"), nullable=False, index=True),
+    Column("decided_at", UTCDateTime),
+    Column("decided_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("decision_reason", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint("state IN ('submitted', 'accepted', 'rejected')", name="state"),
+    CheckConstraint("ends_at IS NULL OR ends_at >= starts_at", name="period"),
+)
+
+# Label candidacies: a programme (key of cartotech/data/programmes/*.yaml, also
+# the programme actor's key), one or more territories (a group is a coalition).
+candidacies = Table(
+    "candidacies",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("programme_key", String(200), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("created_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint(
+        "state IN ('draft', 'submitted', 'awarded', 'not_awarded', 'withdrawn')", name="state"
+    ),
+)
+
+candidacy_territories = Table(
+    "candidacy_territories",
+    metadata,
+    Column("candidacy_id", ForeignKey("candidacies.id", ondelete="CASCADE"), primary_key=True),
+    Column("territory_id", String(80), primary_key=True, index=True),
+)
+
+candidacy_managers = Table(
+    "candidacy_managers",
+    metadata,
+    Column("candidacy_id", ForeignKey("candidacies.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+# Evidence for a declared criterion (a link, or a reference to an uploaded file),
+# checked by a moderator.
+candidacy_evidence = Table(
+    "candidacy_evidence",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "candidacy_id",
+        ForeignKey("candidacies.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("criterion_key", String(64), nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("reference", Text, nullable=False),
+    Column("note", Text),
+    Column("state", String(16), nullable=False),
+    Column("submitted_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("decided_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("decided_at", UTCDateTime),
+    Column("decision_reason", Text),
+    CheckConstraint("kind IN ('link', 'upload')", name="kind"),
+    CheckConstraint("state IN ('submitted', 'accepted', 'rejected')", name="state"),
+)
+
+petitions = Table(
+    "petitions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(120), nullable=False, unique=True),
+    Column("title", Text, nullable=False),
+    Column("description", Text),
+    Column("candidacy_id", ForeignKey("candidacies.id", ondelete="SET NULL"), index=True),
+    Column("state", String(8), nullable=False),
+    Column("closes_at", UTCDateTime),
+    Column("created_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint("state IN ('open', 'closed')", name="state"),
+)
+
+# One signature per canonical email per petition (unique index); counted only
+# once confirmed. forget_email() blanks the personal columns of a confirmed
+# signature and keeps the row, so counts stay right.
+petition_signatures = Table(
+    "petition_signatures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("petition_id", ForeignKey("petitions.id", ondelete="CASCADE"), nullable=False),
+    Column("email", EMAIL),
+    Column("email_canonical", EMAIL),
+    Column("name", Text),
+    Column("organisation_actor_id", ForeignKey("actors.id", ondelete="SET NULL"), index=True),
+    Column("comment", Text),
+    Column("show_name", Boolean, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("token_hash", String(64), unique=True),
+    Column("token_expires_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("confirmed_at", UTCDateTime),
+    Column("forgotten_at", UTCDateTime),
+    UniqueConstraint("petition_id", "email_canonical"),
+    CheckConstraint("state IN ('pending', 'confirmed')", name="state"),
+)
+Index(
+    "ix_petition_signatures_petition_id_state",
+    petition_signatures.c.petition_id,
+    petition_signatures.c.state,
+)
+
+# Attempts counted by the rate limits (per IP, per email...), shared by every web
+# worker. ``key_hash`` is a SHA-256 of the bucket and key: no address in clear.
+rate_limit_hits = Table(
+    "rate_limit_hits",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("bucket", String(32), nullable=False),
+    Column("key_hash", String(64), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+)
+Index(
+    "ix_rate_limit_hits_bucket_key_hash_at",
+    rate_limit_hits.c.bucket,
+    rate_limit_hits.c.key_hash,
+    rate_limit_hits.c.at,
+)
+
+funding_calls = Table(
+    "funding_calls",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "funder_actor_id", ForeignKey("actors.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("kind", String(24), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("description", Text),
+    Column("amount", Float(53)),
+    Column("currency", String(3), nullable=False),
+    Column("opens_on", String(10)),
+    Column("deadline", String(10), index=True),
+    Column("territory_id", String(80), index=True),
+    Column("cohort_size_per_year", Integer),
+    Column("url", Text),
+    Column("source_id", ForeignKey("sources.id"), nullable=False, index=True),
+    Column("created_by", ForeignKey("users.id", ondelete="SET NULL")),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    CheckConstraint("kind IN ('call_for_projects', 'programme', 'fund')", name="kind"),
+)
+
+funding_call_sectors = Table(
+    "funding_call_sectors",
+    metadata,
+    Column("call_id", ForeignKey("funding_calls.id", ondelete="CASCADE"), primary_key=True),
+    Column("sector", String(64), primary_key=True, index=True),
+)
+
+__all__ += ["users", "user_roles", "user_tokens", "audit_log", "submissions"]
+__all__ += ["actor_identifiers", "events", "candidacies", "candidacy_territories"]
+__all__ += ["candidacy_managers", "candidacy_evidence", "petitions", "petition_signatures"]
+__all__ += ["rate_limit_hits", "funding_calls", "funding_call_sectors", "UTCDateTime"]
