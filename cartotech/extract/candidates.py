@@ -370,6 +370,19 @@ _OPENING_QUOTES = {"«": "»", "“": "”", '"': '"', "‘": "’"}
 MAX_QUOTED_NAME_TOKENS = 6
 
 
+def _looks_like_a_name(words: Span) -> bool:
+    """A name, not a quoted remark: capitalised, not opening on a pronoun or
+    article, no sentence punctuation, at most two lower-case words."""
+    first = words[0]
+    lower = [t for t in words if t.is_lower and t.lower_ not in CONNECTORS]
+    return (
+        bool(NAME_START.match(first.text))
+        and not first.is_stop
+        and len(lower) <= 2
+        and not any(t.text in _NAME_BREAKS or t.text in {".", "!", "?"} for t in words)
+    )
+
+
 def quoted_candidates(doc: Doc) -> list[Candidate]:
     """Short capitalised phrases in quotation marks: « Brest's Code Week », the
     "Atelier du code". The model often cuts such names at a
@@ -384,9 +397,7 @@ def quoted_candidates(doc: Doc) -> list[Candidate]:
         if end is None or end == token.i + 1:
             continue
         inside = doc[token.i + 1 : end]
-        if NAME_START.match(inside[0].text) and not any(
-            t.text in _NAME_BREAKS or t.text in {".", "!", "?"} for t in inside
-        ):
+        if _looks_like_a_name(inside):
             found.append(Candidate(inside, "ORG", "quote"))
     return found
 

@@ -177,4 +177,39 @@ def find_people(
                 org = _org_at(orgs, doc[span.end + 1].idx)
                 record["organization"] = org["text"] if org else None
         people.append(record)
+    _attribute_speaker_roles(doc, orgs, people, rules)
     return people
+
+
+# "Pour le fondateur de Y, ...", "According to the founder of Y, ...": the
+# role names the person quoted just before, not someone new.
+_ATTRIBUTION = frozenset({"pour", "for", "selon", "d'apres", "according"})
+
+
+def _attribute_speaker_roles(
+    doc: Doc, orgs: list[dict[str, Any]], people: list[dict[str, Any]], rules: EntityRules
+) -> None:
+    """Give the previous sentence's person the role a person-less sentence
+    attributes ("Pour le fondateur de Y, ..." after "..., annonce X")."""
+    sentences = list(doc.sents)
+    for index, sentence in enumerate(sentences[1:], start=1):
+        if any(sentence.start_char <= p["start"] < sentence.end_char for p in people):
+            continue
+        words = [t for t in sentence[:6] if not t.is_punct]
+        if not words or fold_key(words[0].text) not in _ATTRIBUTION:
+            continue
+        position = words[0].i + 1
+        while position < sentence.end and doc[position].lower_ in _SKIP_BEFORE_ROLE | {"to"}:
+            position += 1
+        role = _role_at(doc, position, sentence.end, rules)
+        if role is None:
+            continue
+        end, predicate = role
+        if end >= sentence.end or doc[end].lower_ not in _OF or end + 1 >= sentence.end:
+            continue
+        org = _org_at(orgs, doc[end + 1].idx, slack=16)
+        previous = sentences[index - 1]
+        speakers = [p for p in people if previous.start_char <= p["start"] < previous.end_char]
+        if org is None or not speakers or not predicate:
+            continue
+        speakers[-1]["links"].append([predicate, org["text"]])

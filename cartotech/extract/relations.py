@@ -29,8 +29,9 @@ __all__ = ["assign_cities", "find_relations"]
 MAX_CUE_DISTANCE = 140
 _LOCATIVE_AFTER = re.compile(
     r"^\s*,?\s*(?:\(|(?:qui est |which is |is |est )?"
-    r"(?:based|basee?|installee?|implantee?|situee?|located|headquartered)?\s*"
-    r"(?:in|at|a|à|de|near|pres de|from)\s+(?:la |le |l')?)$"
+    r"(?:based|basee?|installee?|implantee?|situee?|located|headquartered|born|nee?|"
+    r"fondee?|creee?|founded|created)?\s*"
+    r"(?:in|at|a|à|de|near|pres de|from)\s+(?:la |le |l'|the )?)$"
 )
 _LOCATIVE_BEFORE = re.compile(r"(?:\bfrom|\bde|\bd'|\ba|\bà|\bin|\bof)\s+$")
 _BASED = re.compile(r"^-?\s*based\b")

@@ -116,3 +116,25 @@ def test_sentence_initial_participle_is_not_part_of_the_name(extractor: Any) -> 
     names = set(_orgs(extractor.extract(text, "fr")))
     assert "French Tech Tremplin" in names
     assert not any(name.startswith("Labellisée") for name in names)
+
+
+def test_attribution_frame_names_the_previous_speaker(extractor: Any) -> None:
+    text = (
+        "« Nous ouvrons un bureau à Lyon », annonce Odile Ferrant. "
+        "Pour la fondatrice de NautiLoop, l'enjeu est international."
+    )
+    assert ("NautiLoop", "founded_by", "Odile Ferrant") in _triples(extractor.extract(text, "fr"))
+
+
+def test_a_role_without_attribution_frame_names_nobody(extractor: Any) -> None:
+    text = (
+        "« Nous ouvrons un bureau », annonce Odile Ferrant. La fondatrice de NautiLoop est absente."
+    )
+    assert not any(r.predicate == "founded_by" for r in extractor.extract(text, "fr").relations)
+
+
+def test_born_in_places_a_company(extractor: Any) -> None:
+    text = "First of all, there is Vorpalix Systems, born in the North of France, a cloud host."
+    assert ("Vorpalix Systems", "located_in", "North of France") in _triples(
+        extractor.extract(text, "en")
+    )
