@@ -17,7 +17,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import Connection, delete, select, update
 
 from cartotech.domain.participation import Role, RoleGrant, SystemActor, User, Who
-from cartotech.domain.permissions import is_admin, require
+from cartotech.domain.permissions import can_moderate, is_admin, require
 from cartotech.domain.validation import clean_text, normalize_email
 from cartotech.errors import ConflictError, InputError, NotFound
 from cartotech.geo import Referential, get_referential
@@ -29,11 +29,11 @@ from cartotech.store.schema import user_roles, users
 __all__ = [
     "create_admin",
     "create_user",
-    "ensure_user",
     "find_user_by_email",
     "get_user",
     "grant_role",
     "list_users",
+    "make_owner",
     "revoke_role",
     "set_password",
     "set_user_active",
@@ -123,10 +123,27 @@ def create_user(
     hasher: PasswordHasher | None = None,
     referential: Referential | None = None,
 ) -> User:
-    """Create an account (no password: it can only log in after a password link).
-    Users may be created by an administrator or by a system actor (CLI, moderation)."""
+    """Create an account (without a password it can only log in after a password link).
+    Administrators and system actors (the CLI) create accounts."""
     _require_admin(by, "create accounts")
-    now = utc_now(now)
+    return _create(
+        conn, email, by=by, password=password, display_name=display_name, roles=roles,
+        now=utc_now(now), hasher=hasher, referential=referential,
+    )  # fmt: skip
+
+
+def _create(
+    conn: Connection,
+    email: str,
+    *,
+    by: Who,
+    now: datetime,
+    password: str | None = None,
+    display_name: str | None = None,
+    roles: tuple[RoleGrant, ...] = (),
+    hasher: PasswordHasher | None = None,
+    referential: Referential | None = None,
+) -> User:
     address = normalize_email(email)
     if conn.execute(select(users.c.id).where(users.c.email == address)).first() is not None:
         raise ConflictError(f"an account with email {address} already exists", field="email")
@@ -150,21 +167,30 @@ def create_user(
     return user
 
 
-def ensure_user(
+def make_owner(
     conn: Connection,
     email: str,
+    actor_id: int,
     *,
     by: Who,
     display_name: str | None = None,
     now: datetime | None = None,
 ) -> tuple[User, bool]:
-    """The account of ``email``, created without a password when missing; and whether it
-    was created. Used when a moderator accepts a submission: its verified contact becomes
-    the actor's owner."""
-    existing = find_user_by_email(conn, email)
-    if existing is not None:
-        return existing, False
-    return create_user(conn, email, by=by, display_name=display_name, now=now), True
+    """Make the person of ``email`` an owner of ``actor_id``, creating their account
+    (without a password) when missing; returns the user and whether it was created.
+    This is what accepting a presentation or a claim does, so moderators may call it."""
+    if isinstance(by, User):
+        require(can_moderate(by), "only moderators and administrators make actor owners")
+    now = utc_now(now)
+    user = find_user_by_email(conn, email)
+    created = user is None
+    if user is None:
+        user = _create(conn, email, by=by, display_name=display_name, now=now)
+    if _insert_grant(conn, user.id, RoleGrant(Role.ACTOR_OWNER, actor_id=actor_id), by=by,
+                     now=now, referential=None):  # fmt: skip
+        after = {"role": Role.ACTOR_OWNER.value, "scope": f"actor:{actor_id}"}
+        record_audit(conn, by, "user.grant_role", "user", user.id, after=after, at=now)
+    return get_user(conn, user.id), created
 
 
 def create_admin(

@@ -45,9 +45,14 @@ def make_user(directory_engine: Engine, fast_hasher: PasswordHasher) -> MakeUser
     def make(email: str, *grants: RoleGrant, password: str | None = PASSWORD) -> User:
         with unit_of_work(directory_engine) as conn:
             return create_user(
-                conn, email, by=SystemActor.CLI, password=password, roles=grants, now=NOW,
+                conn,
+                email,
+                by=SystemActor.CLI,
+                password=password,
+                roles=grants,
+                now=NOW,
                 hasher=fast_hasher,
-            )  # fmt: skip
+            )
 
     return make
 

@@ -95,18 +95,36 @@ def test_lockout_after_repeated_failures_even_with_the_right_password(
     policy = LoginPolicy(max_failures=5, lockout=timedelta(minutes=15))
     for attempt in range(4):
         with pytest.raises(AuthenticationFailed):
-            authenticate(directory_engine, user.email, f"guess {attempt} guess", now=NOW,
-                         hasher=fast_hasher, policy=policy)  # fmt: skip
+            authenticate(
+                directory_engine,
+                user.email,
+                f"guess {attempt} guess",
+                now=NOW,
+                hasher=fast_hasher,
+                policy=policy,
+            )
     with pytest.raises(AccountLocked) as locked:
-        authenticate(directory_engine, user.email, "guess 5 guess", now=NOW, hasher=fast_hasher,
-                     policy=policy)  # fmt: skip
+        authenticate(
+            directory_engine,
+            user.email,
+            "guess 5 guess",
+            now=NOW,
+            hasher=fast_hasher,
+            policy=policy,
+        )
     assert locked.value.locked_until == NOW + timedelta(minutes=15)
     assert locked.value.status_code == 429
     assert "locked until" in locked.value.message
     # The right password does not open a locked account...
     with pytest.raises(AccountLocked):
-        authenticate(directory_engine, user.email, PASSWORD, now=NOW + timedelta(minutes=14),
-                     hasher=fast_hasher, policy=policy)  # fmt: skip
+        authenticate(
+            directory_engine,
+            user.email,
+            PASSWORD,
+            now=NOW + timedelta(minutes=14),
+            hasher=fast_hasher,
+            policy=policy,
+        )
     # ...until the lock ends.
     later = NOW + timedelta(minutes=16)
     assert authenticate(directory_engine, user.email, PASSWORD, now=later, hasher=fast_hasher).id
@@ -124,8 +142,14 @@ def test_an_admin_can_unlock_before_the_end(
     policy = LoginPolicy(max_failures=2)
     for _ in range(2):
         with pytest.raises((AuthenticationFailed, AccountLocked)):
-            authenticate(directory_engine, user.email, "not the password", now=NOW,
-                         hasher=fast_hasher, policy=policy)  # fmt: skip
+            authenticate(
+                directory_engine,
+                user.email,
+                "not the password",
+                now=NOW,
+                hasher=fast_hasher,
+                policy=policy,
+            )
     with unit_of_work(directory_engine) as conn:
         unlock_user(conn, user.id, by=admin, now=NOW)
     assert authenticate(directory_engine, user.email, PASSWORD, now=NOW, hasher=fast_hasher)
@@ -138,17 +162,45 @@ def test_logins_are_rate_limited_per_ip_across_accounts(
     policy = LoginPolicy(per_ip=RateLimit(3, timedelta(minutes=10), "login attempts"))
     for i in range(3):
         with pytest.raises(AuthenticationFailed):
-            authenticate(directory_engine, f"user{i}@example.org", "whatever pass", ip="203.0.113.9",
-                         now=NOW, hasher=fast_hasher, policy=policy)  # fmt: skip
+            authenticate(
+                directory_engine,
+                f"user{i}@example.org",
+                "whatever pass",
+                ip="203.0.113.9",
+                now=NOW,
+                hasher=fast_hasher,
+                policy=policy,
+            )
     with pytest.raises(RateLimited) as limited:
-        authenticate(directory_engine, "ada@example.org", PASSWORD, ip="203.0.113.9", now=NOW,
-                     hasher=fast_hasher, policy=policy)  # fmt: skip
+        authenticate(
+            directory_engine,
+            "ada@example.org",
+            PASSWORD,
+            ip="203.0.113.9",
+            now=NOW,
+            hasher=fast_hasher,
+            policy=policy,
+        )
     assert limited.value.retry_after == 600
     # Another address is not affected; the window slides.
-    assert authenticate(directory_engine, "ada@example.org", PASSWORD, ip="198.51.100.1", now=NOW,
-                        hasher=fast_hasher, policy=policy)  # fmt: skip
-    assert authenticate(directory_engine, "ada@example.org", PASSWORD, ip="203.0.113.9",
-                        now=NOW + timedelta(minutes=11), hasher=fast_hasher, policy=policy)  # fmt: skip
+    assert authenticate(
+        directory_engine,
+        "ada@example.org",
+        PASSWORD,
+        ip="198.51.100.1",
+        now=NOW,
+        hasher=fast_hasher,
+        policy=policy,
+    )
+    assert authenticate(
+        directory_engine,
+        "ada@example.org",
+        PASSWORD,
+        ip="203.0.113.9",
+        now=NOW + timedelta(minutes=11),
+        hasher=fast_hasher,
+        policy=policy,
+    )
 
 
 def test_inactive_and_passwordless_accounts_cannot_log_in(
@@ -192,22 +244,25 @@ def test_weak_passwords_are_refused_with_the_rule(
 ) -> None:
     for password, words in (("short", "at least 10"), ("ada@example.org", "email")):
         with pytest.raises(InputError, match=words), unit_of_work(directory_engine) as conn:
-            create_user(conn, "ada@example.org", by=SystemActor.CLI, password=password,
-                        hasher=fast_hasher)  # fmt: skip
+            create_user(
+                conn, "ada@example.org", by=SystemActor.CLI, password=password, hasher=fast_hasher
+            )
 
 
 def test_create_admin_creates_then_promotes(
     directory_engine: Engine, make_user: MakeUser, fast_hasher: PasswordHasher
 ) -> None:
     with unit_of_work(directory_engine) as conn:
-        first, created = create_admin(conn, "root@example.org", "a long admin password",
-                                      now=NOW, hasher=fast_hasher)  # fmt: skip
+        first, created = create_admin(
+            conn, "root@example.org", "a long admin password", now=NOW, hasher=fast_hasher
+        )
     assert created
     assert [g.role for g in first.roles] == [Role.ADMIN]
     existing = make_user("ada@example.org")
     with unit_of_work(directory_engine) as conn:
-        promoted, created = create_admin(conn, "ada@example.org", "another long password",
-                                         now=NOW, hasher=fast_hasher)  # fmt: skip
+        promoted, created = create_admin(
+            conn, "ada@example.org", "another long password", now=NOW, hasher=fast_hasher
+        )
     assert not created
     assert promoted.id == existing.id
     assert Role.ADMIN in {g.role for g in promoted.roles}
@@ -220,18 +275,38 @@ def test_only_admins_grant_roles_and_scopes_are_checked(
     with pytest.raises(PermissionDenied), unit_of_work(directory_engine) as conn:
         grant_role(conn, ada.id, RoleGrant(Role.MODERATOR), by=lille_manager, now=NOW)
     with pytest.raises(InputError, match="territory"), unit_of_work(directory_engine) as conn:
-        grant_role(conn, ada.id, RoleGrant(Role.TERRITORY_MANAGER, territory_id="fr:epci:nope"),
-                   by=admin, now=NOW)  # fmt: skip
+        grant_role(
+            conn,
+            ada.id,
+            RoleGrant(Role.TERRITORY_MANAGER, territory_id="fr:epci:nope"),
+            by=admin,
+            now=NOW,
+        )
     with unit_of_work(directory_engine) as conn:
-        assert grant_role(conn, ada.id, RoleGrant(Role.TERRITORY_MANAGER, territory_id=LILLE_EPCI),
-                          by=admin, now=NOW)  # fmt: skip
-        assert not grant_role(conn, ada.id, RoleGrant(Role.TERRITORY_MANAGER, territory_id=LILLE_EPCI),
-                              by=admin, now=NOW)  # fmt: skip
+        assert grant_role(
+            conn,
+            ada.id,
+            RoleGrant(Role.TERRITORY_MANAGER, territory_id=LILLE_EPCI),
+            by=admin,
+            now=NOW,
+        )
+        assert not grant_role(
+            conn,
+            ada.id,
+            RoleGrant(Role.TERRITORY_MANAGER, territory_id=LILLE_EPCI),
+            by=admin,
+            now=NOW,
+        )
     with directory_engine.connect() as conn:
         assert get_user(conn, ada.id).territory_ids == (LILLE_EPCI,)
     with unit_of_work(directory_engine) as conn:
-        assert revoke_role(conn, ada.id, RoleGrant(Role.TERRITORY_MANAGER, territory_id=LILLE_EPCI),
-                           by=admin, now=NOW)  # fmt: skip
+        assert revoke_role(
+            conn,
+            ada.id,
+            RoleGrant(Role.TERRITORY_MANAGER, territory_id=LILLE_EPCI),
+            by=admin,
+            now=NOW,
+        )
         assert get_user(conn, ada.id).roles == ()
 
 
