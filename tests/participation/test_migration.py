@@ -10,11 +10,23 @@ from cartotech.store import migrate
 from cartotech.store.schema import metadata
 
 PARTICIPATION_TABLES = {
-    "users", "user_roles", "user_tokens", "audit_log", "submissions", "actor_identifiers",
-    "events", "candidacies", "candidacy_territories", "candidacy_managers",
-    "candidacy_evidence", "petitions", "petition_signatures", "rate_limit_hits",
-    "funding_calls", "funding_call_sectors",
-}  # fmt: skip
+    "users",
+    "user_roles",
+    "user_tokens",
+    "audit_log",
+    "submissions",
+    "actor_identifiers",
+    "events",
+    "candidacies",
+    "candidacy_territories",
+    "candidacy_managers",
+    "candidacy_evidence",
+    "petitions",
+    "petition_signatures",
+    "rate_limit_hits",
+    "funding_calls",
+    "funding_call_sectors",
+}
 
 
 SEARCH_INDEX = {"remove_table": "actor_fts", "remove_index": "ix_actors_search_text_trgm"}
@@ -32,7 +44,7 @@ def _differences(engine: Engine) -> list[object]:
 
 
 def test_head_matches_the_schema_module(engine: Engine) -> None:
-    assert PARTICIPATION_TABLES <= set(inspect(engine).get_table_names())
+    assert set(inspect(engine).get_table_names()) >= PARTICIPATION_TABLES
     assert _differences(engine) == []
 
 
@@ -45,4 +57,4 @@ def test_downgrade_to_0002_and_back(engine: Engine) -> None:
         command.downgrade(_alembic_config(conn), "0002")
     assert not PARTICIPATION_TABLES & set(inspect(engine).get_table_names())
     migrate(engine)
-    assert PARTICIPATION_TABLES <= set(inspect(engine).get_table_names())
+    assert set(inspect(engine).get_table_names()) >= PARTICIPATION_TABLES
