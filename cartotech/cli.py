@@ -36,6 +36,10 @@ review_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(review_app, name="review")
+users_app = typer.Typer(help="Manage accounts.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+petitions_app = typer.Typer(help="Support petitions.", no_args_is_help=True)
+app.add_typer(petitions_app, name="petitions")
 
 console = Console()
 F = TypeVar("F", bound=Callable[..., Any])
@@ -418,6 +422,51 @@ def review_reject(
     with _store(db) as engine:
         reject_review(engine, item_id, reason)
     console.print(f"Item {item_id} rejected.")
+
+
+@users_app.command("create-admin")
+@reports_errors
+def users_create_admin(
+    email: Annotated[str, typer.Option("--email", help="The administrator's email address.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Create an administrator (or make an existing account one and set its password)."""
+    from cartotech.store import unit_of_work
+    from cartotech.store.accounts import create_admin
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with _store(db) as engine, unit_of_work(engine) as conn:
+        user, created = create_admin(conn, email, password)
+    console.print(
+        f"{'Created' if created else 'Promoted'} administrator {user.email} (#{user.id})."
+    )
+
+
+@petitions_app.command("forget")
+@reports_errors
+def petitions_forget(
+    email: Annotated[str, typer.Argument(metavar="EMAIL", help="The person's email address.")],
+    db: DbOption = None,
+) -> None:
+    """Erase a person's data (signatures, contact details, account), keeping the counts."""
+    from cartotech.domain.participation import SystemActor
+    from cartotech.store import unit_of_work
+    from cartotech.store.privacy import forget_email
+
+    with _store(db) as engine, unit_of_work(engine) as conn:
+        report = forget_email(conn, email, by=SystemActor.CLI)
+    console.print(
+        f"Erased: {report.signatures_anonymised} confirmed signature(s) anonymised (still "
+        f"counted), {report.signatures_deleted} unconfirmed deleted, {report.submissions} "
+        f"submission(s), {report.events} event(s), {report.accounts} account(s), "
+        f"{report.audit_entries} audit entr{'y' if report.audit_entries == 1 else 'ies'} scrubbed."
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover
