@@ -11,10 +11,10 @@ Loading takes a few seconds and about 0.6 GB per language: load once per process
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from itertools import islice
 from typing import Any
 
 import yaml
@@ -41,9 +41,7 @@ __all__ = ["ArticleInput", "Extractor", "ModelNotInstalled", "pipeline_config"]
 
 EXTRACTED_LANGUAGES = ("fr", "en")
 # Evidence ranks: what decided an organisation's type, most trusted first.
-_EVIDENCE_RANK = {"directory": 0, "keyword": 1, "trigger": 2, "ner": 3}
-# Items buffered per language before a batch is sent through nlp.pipe.
-_CHUNK = 256
+_EVIDENCE_RANK = {"directory": 0, "keyword": 1, "trigger": 2, "enumeration": 3, "ner": 4}
 
 
 class ModelNotInstalled(CartotechError):
@@ -118,22 +116,110 @@ class Extractor:
     def extract_many(
         self, items: Iterable[ArticleInput], *, n_process: int = 1
     ) -> Iterator[ArticleExtraction]:
-        """Extractions in the order of ``items``, batched through ``nlp.pipe``."""
-        iterator = iter(items)
-        while chunk := list(islice(iterator, _CHUNK)):
-            results: list[ArticleExtraction | None] = [None] * len(chunk)
-            for lang, nlp in self.pipelines.items():
-                positions = [i for i, item in enumerate(chunk) if item.lang == lang]
-                docs = (self._doc(chunk[i]) for i in positions)
-                processes = n_process if len(positions) > self.batch_size else 1
-                for position, doc in zip(
-                    positions,
-                    nlp.pipe(docs, batch_size=self.batch_size, n_process=processes),
-                    strict=True,
-                ):
-                    results[position] = assemble(doc, lang)
-            for item, result in zip(chunk, results, strict=True):
-                yield result or _not_extracted(item.lang)
+        """Extractions in the order of ``items`` (any iterable, read as needed).
+
+        Each language gets one ``nlp.pipe`` for the whole run, fed from the items
+        routed to it: with ``n_process`` > 1, each language met has its own
+        ``n_process`` workers, started once (forked, they share the models' pages).
+        At most ``_WINDOW`` items are read ahead of the one being yielded, whatever
+        the mix of languages.
+        """
+        router = _Router(items, self.pipelines, _WINDOW)
+        streams: dict[str, Generator[tuple[Doc, int | None], None, None]] = {}
+        try:
+            while router.order or router.read():
+                index, lang = router.order.popleft()
+                nlp = self.pipelines.get(lang)
+                if nlp is None:
+                    yield _not_extracted(lang)
+                    continue
+                if lang not in streams:
+                    streams[lang] = self._stream(nlp, router, lang, n_process)
+                yield assemble(_next_doc(streams[lang], index), lang)
+        finally:
+            for stream in streams.values():
+                stream.close()  # ends spaCy's workers, also when the caller stops early
+
+    def _stream(
+        self, nlp: Language, router: _Router, lang: str, n_process: int
+    ) -> Generator[tuple[Doc, int | None], None, None]:
+        """The one ``nlp.pipe`` of ``lang``: ``(doc, input index)``, ``None`` for fillers."""
+        waiting = router.pending[lang]
+        while len(waiting) <= self.batch_size and router.read():
+            pass
+        # Workers cost a fork and a start: not worth it for a batch or less in all.
+        few = router.exhausted and len(waiting) <= self.batch_size
+        docs = router.feed(lang, self._doc, lambda: nlp.make_doc(""))
+        yield from nlp.pipe(
+            docs, as_tuples=True, batch_size=self.batch_size, n_process=1 if few else n_process
+        )
+
+
+# Items read ahead of the one being yielded, at most: bounds memory on any stream.
+_WINDOW = 1024
+
+
+class _Router:
+    """Reads the items ahead as the language pipes ask for them, routing each to its
+    language's queue, never more than ``window`` items read and not yet yielded."""
+
+    def __init__(self, items: Iterable[ArticleInput], languages: Iterable[str], window: int):
+        self._items = enumerate(items)
+        self._window = window
+        self.exhausted = False
+        # (index, lang) of every item read and not yet yielded, in input order.
+        self.order: deque[tuple[int, str]] = deque()
+        # Items read and not yet fed to their language's pipe.
+        self.pending: dict[str, deque[tuple[int, ArticleInput]]] = {
+            lang: deque() for lang in languages
+        }
+
+    def read(self) -> bool:
+        """Read one item; False at the end of the input or when the window is full."""
+        if self.exhausted or len(self.order) >= self._window:
+            return False
+        try:
+            index, item = next(self._items)
+        except StopIteration:
+            self.exhausted = True
+            return False
+        self.order.append((index, item.lang))
+        if item.lang in self.pending:
+            self.pending[item.lang].append((index, item))
+        return True
+
+    def feed(
+        self, lang: str, make_doc: Callable[[ArticleInput], Doc], filler: Callable[[], Doc]
+    ) -> Iterator[tuple[Doc, int | None]]:
+        """The input of ``lang``'s pipe: its items in order as ``(doc, index)``.
+
+        spaCy reads a batch (and, with workers, a few batches) ahead of what it
+        yields. When the window is full and none of the read items is for this
+        language, an empty filler doc (index ``None``) completes the batch instead
+        of reading on; it costs next to nothing and is dropped on the way out.
+        """
+        waiting = self.pending[lang]
+        while True:
+            while not waiting and self.read():
+                pass
+            if waiting:
+                index, item = waiting.popleft()
+                yield make_doc(item), index
+            elif self.exhausted:
+                return
+            else:
+                yield filler(), None
+
+
+def _next_doc(stream: Iterator[tuple[Doc, int | None]], index: int) -> Doc:
+    """The doc of item ``index`` from its language's stream, fillers skipped."""
+    for doc, position in stream:
+        if position is None:
+            continue
+        if position != index:
+            raise RuntimeError(f"extract_many: expected item {index}, spaCy gave {position}")
+        return doc
+    raise RuntimeError(f"extract_many: item {index} never came out of its pipeline")
 
 
 def _not_extracted(lang: str) -> ArticleExtraction:
@@ -143,15 +229,20 @@ def _not_extracted(lang: str) -> ArticleExtraction:
 
 
 def _organisations(entities: list[dict[str, Any]]) -> tuple[list[OrgMention], dict[str, str]]:
-    """Mentions grouped by folded name; also folded surface form -> canonical name."""
+    """Mentions grouped by the name a gazetteer knows them by, else by folded
+    text; also folded surface form -> canonical name."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for entity in entities:
         if entity["kind"] == "org":
-            groups.setdefault(fold_key(entity["text"]), []).append(entity)
+            key = fold_key(entity.get("canonical") or entity["text"])
+            groups.setdefault(key, []).append(entity)
     mentions, canonical = [], {}
     for group in groups.values():
         forms = list(dict.fromkeys(f for e in group for f in (e["text"], *e.get("aliases", []))))
-        name = max((e["text"] for e in group), key=len)
+        name = _group_name(group, forms)
+        forms = list(
+            dict.fromkeys([*forms, *(e["canonical"] for e in group if e.get("canonical"))])
+        )
         typed = min(group, key=lambda e: _EVIDENCE_RANK.get(e["evidence"], 9))
         city = next((e["city"] for e in group if e.get("city")), None)
         spans: tuple[Span, ...] = tuple((e["start"], e["end"]) for e in group)
@@ -168,6 +259,19 @@ def _organisations(entities: list[dict[str, Any]]) -> tuple[list[OrgMention], di
         for form in forms:
             canonical[fold_key(form)] = name
     return mentions, canonical
+
+
+def _group_name(group: list[dict[str, Any]], forms: list[str]) -> str:
+    """A label's own name ("metropolis label" is Métropole French Tech); a
+    directory actor's name only if the article writes it: otherwise the
+    article's longest form, the directory's name becoming an alias (linking
+    to the directory is the resolver's job)."""
+    written = {fold_key(form) for form in forms}
+    for entity in group:
+        known = entity.get("canonical")
+        if known and (entity["evidence"] != "directory" or fold_key(known) in written):
+            return str(known)
+    return max((e["text"] for e in group), key=len)
 
 
 def _people(records: list[dict[str, Any]], canonical: dict[str, str]) -> list[PersonMention]:
