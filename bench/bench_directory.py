@@ -33,7 +33,6 @@ import multiprocessing
 import os
 import platform
 import random
-import resource
 import shutil
 import socket
 import sqlite3
@@ -52,6 +51,8 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import psutil
+from _memory import peak_rss, rss, vm_hwm
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy import Connection, Engine, event, text
@@ -412,12 +413,6 @@ def _raw_load(engine: Engine, records: Iterable[ActorRecord], referential: Refer
         raw.close()
 
 
-def _peak_rss() -> int:
-    """This process's RSS high-water mark, in bytes (ru_maxrss is in KiB on Linux)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return int(peak if sys.platform == "darwin" else peak * 1024)
-
-
 class TimedRecords:
     """The synthetic records, timing how long producing them takes: that is the input's
     cost (a CSV reader's, in real use), not the loader's, and is left out of load times."""
@@ -461,7 +456,7 @@ def _load_child(kind: str, url: str, actors: int, seed: int, report: Any) -> Non
                 "seconds": elapsed - records.seconds,
                 "generation": records.seconds,
                 "init": init_seconds,
-                "peak": _peak_rss(),
+                "peak": peak_rss(),
             }
         )
     except BaseException as exc:  # reported to the parent, which stops with the message
@@ -696,23 +691,6 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _vm_hwm(pid: int) -> int | None:
-    """The process's RSS high-water mark (Linux ``VmHWM``), in bytes."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        return None
-    return None
-
-
-def _rss(pid: int) -> int:
-    import psutil
-
-    return int(psutil.Process(pid).memory_info().rss)
-
-
 @dataclass
 class ServeResult:
     idle_peak: int
@@ -749,15 +727,15 @@ def measure_server(database_url: str, paths: list[str], workdir: Path) -> ServeR
                         break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.2)
-        idle = _vm_hwm(server.pid) or _rss(server.pid)
+        idle = vm_hwm(server.pid) or rss(server.pid)
         latencies = []
         for path in paths:
             started = time.perf_counter()
             with urllib.request.urlopen(base + path, timeout=300) as response:
                 json.loads(response.read())
             latencies.append(time.perf_counter() - started)
-            polled = max(polled, _rss(server.pid))
-        peak = _vm_hwm(server.pid) or polled
+            polled = max(polled, rss(server.pid))
+        peak = vm_hwm(server.pid) or polled
         return ServeResult(idle_peak=idle, peak=peak, requests=len(paths), latencies=latencies)
     finally:
         server.terminate()
@@ -804,12 +782,7 @@ def machine_lines(args: argparse.Namespace, url: str) -> list[str]:
                 break
     except OSError:
         pass
-    try:
-        import psutil
-
-        memory = f"{psutil.virtual_memory().total / GIB:.1f} GiB RAM"
-    except ImportError:
-        memory = "RAM unknown"
+    memory = f"{psutil.virtual_memory().total / GIB:.1f} GiB RAM"
     return [
         f"machine: {os.cpu_count()} cores ({model}), {memory}, {platform.system()} "
         f"{platform.release()}",
