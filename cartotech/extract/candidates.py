@@ -57,6 +57,7 @@ class Candidate:
     source: str
     org_type: str | None = None
     alias: str | None = None  # another surface form ("accélérateur M" for "M")
+    canonical: str | None = None  # the name a gazetteer knows this form by
 
 
 def _is_name_token(token: Token) -> bool:
@@ -305,10 +306,17 @@ _SOURCE_RANK = {
 }
 
 
+def _core_length(span: Span) -> int:
+    """Tokens of a name without its article: "the X Label" is as long as "X Label"."""
+    return len(span) - (1 if span[0].lower_ in _ARTICLES else 0)
+
+
 def merge_candidates(candidates: list[Candidate]) -> list[Candidate]:
     """One candidate per stretch of text: the longest, then by source (directory,
     phrases, lists, triggers, the model)."""
-    ordered = sorted(candidates, key=lambda c: (-len(c.span), _SOURCE_RANK[c.source], c.span.start))
+    ordered = sorted(
+        candidates, key=lambda c: (-_core_length(c.span), _SOURCE_RANK[c.source], c.span.start)
+    )
     kept: list[Candidate] = []
     for candidate in ordered:
         if not any(_overlaps(k.span, candidate.span) for k in kept):

@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 from cartotech.extract.amounts import find_amounts
 from cartotech.extract.counts import find_counts
 from cartotech.extract.dates import find_dates
-from cartotech.extract.entities import Entity, find_entities
+from cartotech.extract.entities import Entity, GazetteerMatch, find_entities
 from cartotech.extract.people import find_people
 from cartotech.extract.places import place_gazetteer
 from cartotech.extract.relations import find_relations
@@ -77,6 +77,19 @@ def entity_to_dict(entity: Entity) -> dict[str, Any]:
     return data
 
 
+_KEY_SEPARATOR = "\x1f"
+
+
+def _key(kind: str, name: str) -> str:
+    """A phrase-matcher key that carries the type and the canonical name."""
+    return f"{kind}{_KEY_SEPARATOR}{name}"
+
+
+def _match(key: str, start: int, end: int) -> GazetteerMatch:
+    kind, _, name = key.partition(_KEY_SEPARATOR)
+    return kind, start, end, name
+
+
 class EntityComponent:
     """Candidates from the NER, trigger words and the directory, decided."""
 
@@ -86,17 +99,19 @@ class EntityComponent:
         self.trigger_matcher = _phrase_matcher(
             nlp, {kind: list(words) for kind, words in self.rules.trigger_phrases.items()}
         )
-        self.phrase_matcher = _phrase_matcher(
-            nlp,
-            {
-                "label_program": list(self.rules.label_names),
-                "public_body": list(self.rules.public_body_phrases),
-            },
-        )
-        by_type: dict[str, list[str]] = {}
-        for name, kind in directory:
-            by_type.setdefault(kind, []).append(name)
-        self.directory_matcher = _phrase_matcher(nlp, by_type) if by_type else None
+        phrases: dict[str, list[str]] = {}
+        for name in self.rules.label_names:
+            phrases.setdefault(_key("label_program", name), []).append(name)
+        for name, variants in self.rules.label_aliases.items():
+            phrases.setdefault(_key("label_program", name), []).extend(variants)
+        for name in self.rules.public_body_phrases:
+            phrases.setdefault(_key("public_body", name), []).append(name)
+        self.phrase_matcher = _phrase_matcher(nlp, phrases)
+        known: dict[str, list[str]] = {}
+        for entry in directory:
+            form, kind = entry[0], entry[1]
+            known.setdefault(_key(kind, entry[2] if len(entry) > 2 else form), []).append(form)
+        self.directory_matcher = _phrase_matcher(nlp, known) if known else None
 
     def __call__(self, doc: Doc) -> Doc:
         _fold_norms(doc)
@@ -105,12 +120,12 @@ class EntityComponent:
         directory_matches = []
         if self.directory_matcher is not None:
             directory_matches = [
-                (vocab[key], s, e)
+                _match(vocab[key], s, e)
                 for key, s, e in self.directory_matcher(doc)
                 # One-letter names ("M") only when the case matches exactly.
                 if e - s > 1 or len(doc[s].text) > 2 or doc[s].text.isupper()
             ]
-        phrase_matches = [(vocab[key], s, e) for key, s, e in self.phrase_matcher(doc)]
+        phrase_matches = [_match(vocab[key], s, e) for key, s, e in self.phrase_matcher(doc)]
         entities = find_entities(
             doc, self.rules, self.places, trigger_matches, phrase_matches, directory_matches
         )
@@ -120,7 +135,8 @@ class EntityComponent:
 
 @Language.factory("cartotech_entities", default_config={"directory": []})
 def make_entity_component(nlp: Language, name: str, directory: list[list[str]]) -> EntityComponent:
-    """``directory``: ``[name, type]`` pairs of the organisation gazetteer."""
+    """``directory``: ``[form, type, name]`` triples of the organisation
+    gazetteer (``[name, type]`` pairs are accepted: the form is the name)."""
     return EntityComponent(nlp, directory)
 
 

@@ -48,7 +48,10 @@ from cartotech.extract.candidates import (
 from cartotech.extract.places import PlaceGazetteer, PlaceHit
 from cartotech.extract.rules import EntityRules, fold_key
 
-__all__ = ["Entity", "find_entities"]
+__all__ = ["Entity", "GazetteerMatch", "find_entities"]
+
+#: ``(type, start token, end token, canonical name)`` of a phrase-matcher hit.
+GazetteerMatch = tuple[str, int, int, str]
 
 
 @dataclass
@@ -65,6 +68,7 @@ class Entity:
     city: str | None = None
     sentence: tuple[int, int] = (0, 0)
     aliases: list[str] = field(default_factory=list)
+    canonical: str | None = None  # the gazetteer's name for this form, if it knows it
 
 
 def _keyword_type(text: str, rules: EntityRules) -> str | None:
@@ -175,6 +179,7 @@ def _decide(
     alias_key = fold_key(candidate.alias or "")
     if alias_key and alias_key != key and alias_key not in rules.junk_words | rules.keyword_words:
         entity.aliases.append(candidate.alias or "")
+    entity.canonical = candidate.canonical
     if candidate.source == "directory" and candidate.org_type:
         entity.org_type, entity.evidence = candidate.org_type, "directory"
         return entity
@@ -274,13 +279,14 @@ def find_entities(
     rules: EntityRules,
     places: PlaceGazetteer,
     trigger_matches: Iterable[tuple[str, int, int]],
-    phrase_matches: Iterable[tuple[str, int, int]] = (),
-    directory_matches: Iterable[tuple[str, int, int]] = (),
+    phrase_matches: Iterable[GazetteerMatch] = (),
+    directory_matches: Iterable[GazetteerMatch] = (),
 ) -> list[Entity]:
     """Every decided mention in ``doc``, in text order (a name may occur often).
 
-    ``trigger_matches``, ``phrase_matches`` (labels, public bodies) and
-    ``directory_matches`` are ``(type, start_token, end_token)`` from the
+    ``trigger_matches`` are ``(type, start_token, end_token)``;
+    ``phrase_matches`` (labels, public bodies) and ``directory_matches`` are
+    ``(type, start_token, end_token, canonical name)``, all from the
     pipeline's phrase matchers.
     """
     triggers = Triggers(trigger_matches)
@@ -288,9 +294,13 @@ def find_entities(
     candidates += trigger_candidates(doc, triggers, rules)
     candidates += shape_candidates(doc, rules)
     candidates += quoted_candidates(doc)
-    candidates += [Candidate(doc[s:e], "ORG", "phrase", kind) for kind, s, e in phrase_matches]
     candidates += [
-        Candidate(doc[s:e], "ORG", "directory", kind) for kind, s, e in directory_matches
+        Candidate(doc[s:e], "ORG", "phrase", kind, canonical=name)
+        for kind, s, e, name in phrase_matches
+    ]
+    candidates += [
+        Candidate(doc[s:e], "ORG", "directory", kind, canonical=name)
+        for kind, s, e, name in directory_matches
     ]
     entities = []
     for candidate in join_adjacent(merge_candidates(candidates)):

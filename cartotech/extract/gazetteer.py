@@ -26,10 +26,12 @@ def gazetteer_from_bundle(bundle: DirectoryBundle) -> list[GazetteerEntry]:
 
 
 def gazetteer_pairs(entries: Iterable[GazetteerEntry]) -> list[list[str]]:
-    """``[surface form, type]`` pairs, the form the spaCy component's config takes."""
-    pairs: dict[str, str] = {}
+    """``[surface form, type, name]`` triples, the form the spaCy component's
+    config takes: every alias points at the actor's name, so that the
+    mentions of one actor are one organisation whatever the text calls it."""
+    forms: dict[str, tuple[str, str]] = {}
     for entry in entries:
-        for name in (entry.name, *entry.aliases):
-            if name.strip():  # one-letter names: see EntityComponent
-                pairs.setdefault(name.strip(), entry.type)
-    return [[name, kind] for name, kind in sorted(pairs.items())]
+        for form in (entry.name, *entry.aliases):
+            if form.strip():  # one-letter names: see EntityComponent
+                forms.setdefault(form.strip(), (entry.type, entry.name.strip()))
+    return [[form, kind, name] for form, (kind, name) in sorted(forms.items())]

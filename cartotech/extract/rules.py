@@ -49,6 +49,8 @@ class EntityRules:
     #: (compiled pattern on the folded name, type) in order.
     name_rules: tuple[tuple[re.Pattern[str], str], ...]
     label_names: tuple[str, ...]
+    #: canonical label name -> the other ways the press writes it
+    label_aliases: dict[str, tuple[str, ...]]
     public_body_phrases: tuple[str, ...]
     #: folded place name -> entry.
     places: dict[str, PlaceEntry]
@@ -101,6 +103,10 @@ def entity_rules() -> EntityRules:
         max_role_words=max(len(key.split()) for key in roles),
         name_rules=tuple((re.compile(r["pattern"]), str(r["type"])) for r in data["name_rules"]),
         label_names=tuple(str(n) for n in data["label_names"]),
+        label_aliases={
+            str(name): tuple(str(form) for form in forms)
+            for name, forms in data.get("label_aliases", {}).items()
+        },
         public_body_phrases=tuple(str(n) for n in data["public_body_phrases"]),
         places=places,
         demonyms={fold_key(str(k)): str(v) for k, v in places_data["demonyms"].items()},

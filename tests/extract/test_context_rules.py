@@ -138,3 +138,39 @@ def test_born_in_places_a_company(extractor: Any) -> None:
     assert ("Vorpalix Systems", "located_in", "North of France") in _triples(
         extractor.extract(text, "en")
     )
+
+
+def test_the_press_names_of_a_label_fold_into_the_label(extractor: Any) -> None:
+    text = (
+        "Since receiving the metropolis label in 2015, Brest has grown. "
+        "It now holds the French Tech Capital Label."
+    )
+    orgs = _orgs(extractor.extract(text, "en"))
+    assert orgs["Métropole French Tech"].type == "label_program"
+    assert "metropolis label" in orgs["Métropole French Tech"].aliases
+    assert "French Tech Capital Label" in orgs["Capitale French Tech"].aliases
+
+
+def test_directory_aliases_fold_into_one_organisation() -> None:
+    from cartotech.extract.gazetteer import GazetteerEntry
+    from cartotech.extract.pipeline import Extractor
+
+    directory = [GazetteerEntry("Zorblex Robotics", ("ZR Bots", "Zorblex"), "startup")]
+    extractor = Extractor.load(directory=directory, languages=("en",))
+    text = "Zorblex Robotics opened in Brest. Later, ZR Bots hired ten engineers."
+    extraction = extractor.extract(text, "en")
+    (org,) = extraction.organizations
+    assert org.name == "Zorblex Robotics"
+    assert "ZR Bots" in org.aliases
+    assert len(org.spans) == 2
+
+
+def test_a_directory_name_the_article_does_not_write_is_an_alias() -> None:
+    from cartotech.extract.gazetteer import GazetteerEntry
+    from cartotech.extract.pipeline import Extractor
+
+    directory = [GazetteerEntry("Zorblex Robotics SAS", ("ZR Bots",), "startup")]
+    extractor = Extractor.load(directory=directory, languages=("en",))
+    (org,) = extractor.extract("Last year ZR Bots hired ten engineers.", "en").organizations
+    assert org.name == "ZR Bots"
+    assert "Zorblex Robotics SAS" in org.aliases
