@@ -12,10 +12,12 @@ from typing import Any
 from sqlalchemy import Connection, Table, func, select, text
 
 from cartotech.domain import ActorRecord
+from cartotech.domain.participation import SystemActor, Who
 from cartotech.errors import ConflictError
 from cartotech.geo import Referential
 from cartotech.normalize import normalize_name
 from cartotech.store.actors import actor_values, add_search_terms, search_terms_of
+from cartotech.store.audit import record_audit
 from cartotech.store.placement import Placement, place_on_territory
 from cartotech.store.schema import actor_aliases, actor_sectors, actors
 
@@ -207,15 +209,20 @@ def bulk_insert_actors(
     *,
     batch_size: int = BATCH,
     progress: Callable[[int], None] | None = None,
+    by: Who = SystemActor.IMPORT,
 ) -> int:
     """Insert new actors in batches; returns how many. A key already in the store
     raises ``ConflictError`` and, the caller's transaction rolling back, nothing is kept.
 
     On SQLite, a load of several batches indexes its rows for search at the end, and
     rebuilds the table's indexes then when it held few actors (see ``_SQLiteLoad``).
+    The load is one entry of the audit log, by ``by``.
     """
     inserted = _insert_batches(conn, records, source_id, referential, batch_size, progress)
     if conn.dialect.name == "postgresql" and inserted:
         # Explicit ids leave the serial sequence behind: move it past them.
         conn.execute(text(RESET_SEQUENCE))
+    # One audit entry per load, not per actor (a load may bring a million).
+    record_audit(conn, by, "actor.bulk_insert", "actor", None,
+                 after={"inserted": inserted, "source_id": source_id})  # fmt: skip
     return inserted

@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from cartotech.domain import Document, SourceKind, SourceRecord
+from cartotech.domain.participation import SystemActor
 from cartotech.extract.numbers import sentence_bounds
 from cartotech.extract.records import ArticleExtraction, OrgMention
 from cartotech.ingest.stories import StoryIndex, StoryKind, StoryMatch
 from cartotech.resolve.records import ActorCandidate, LinkStatus, MentionLink
 from cartotech.store._sql import insert_ignoring_duplicates
+from cartotech.store.audit import record_audit
 from cartotech.store.press_facts import derive_document_facts
 from cartotech.store.schema import (
     actor_aliases,
@@ -198,14 +200,14 @@ def record_document(
     if match.kind is not StoryKind.NEW:
         extraction = None  # facts come from the document that started the story
     row = _document_row(document, match, extraction, source_id)
-    insert_ignoring_duplicates(conn, documents, [row])
+    inserted = insert_ignoring_duplicates(conn, documents, [row])
     document_id = _document_id(conn, document.content_hash)
     assert document_id is not None  # inserted just above, or already there
     report = DocumentReport(
         document_id, document.content_hash, match.story_id, match.kind, row["extracted"]
     )
     if extraction is None or not row["extracted"]:
-        return report
+        return _audited(conn, report, inserted)
     written = insert_ignoring_duplicates(
         conn, mentions, _mention_rows(document_id, document.text, extraction, links)
     )
@@ -218,7 +220,7 @@ def record_document(
         source_key=source_key,
         as_of=document.published,
     )
-    return DocumentReport(
+    report = DocumentReport(
         document_id,
         document.content_hash,
         match.story_id,
@@ -230,6 +232,15 @@ def record_document(
         roles=derived.roles,
         review_items=reviews,
     )
+    return _audited(conn, report, inserted)
+
+
+def _audited(conn: Connection, report: DocumentReport, inserted: int) -> DocumentReport:
+    """Each new document lands in the audit log, by the press pipeline, with what it wrote."""
+    if inserted:
+        record_audit(conn, SystemActor.PRESS_PIPELINE, "document.record", "document",
+                     report.document_id, after=asdict(report))  # fmt: skip
+    return report
 
 
 def _mention_row(

@@ -10,17 +10,19 @@ so amounts and counts about the newly linked actor get their rows.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import Connection, func, select, update
 
 from cartotech.domain import ActorRecord, ActorType
+from cartotech.domain.participation import SystemActor, Who
 from cartotech.errors import ConflictError, InputError, NotFound
 from cartotech.geo import Referential, get_referential
 from cartotech.normalize import normalize_name, slugify
 from cartotech.store._sql import insert_ignoring_duplicates
 from cartotech.store.actors import actor_id_by_key, add_search_terms, search_terms_of, upsert_actor
+from cartotech.store.audit import record_audit
 from cartotech.store.press_facts import derive_document_facts
 from cartotech.store.schema import actor_aliases, actors, documents, mentions, review_items, sources
 
@@ -149,11 +151,12 @@ def accept_review_item(
     actor_type: str | None = None,
     note: str | None = None,
     referential: Referential | None = None,
+    by: Who = SystemActor.CLI,
 ) -> ReviewDecision:
     """Accept a pending item: create or merge the actor, link the mention, derive facts.
 
     ``actor_type`` overrides the type the extractor proposed for a new actor
-    (required when it proposed none).
+    (required when it proposed none). ``by`` (who decided) goes to the audit log.
     """
     item = _pending_item(conn, item_id)
     document = conn.execute(
@@ -206,12 +209,17 @@ def accept_review_item(
         source_key=document.source_key,
         as_of=document.published_on,
     )
-    return ReviewDecision(
+    decision = ReviewDecision(
         item_id, "accepted", actor_id, created, derived.facts, derived.relations, derived.roles
     )
+    record_audit(conn, by, "review_item.accept", "review_item", item_id,
+                 before={"status": "pending"}, after=asdict(decision), note=note)  # fmt: skip
+    return decision
 
 
-def reject_review_item(conn: Connection, item_id: int, note: str) -> ReviewDecision:
+def reject_review_item(
+    conn: Connection, item_id: int, note: str, *, by: Who = SystemActor.CLI
+) -> ReviewDecision:
     """Reject a pending item, saying why; the mention stays unlinked."""
     _pending_item(conn, item_id)
     conn.execute(
@@ -219,4 +227,6 @@ def reject_review_item(conn: Connection, item_id: int, note: str) -> ReviewDecis
         .where(review_items.c.id == item_id)
         .values(status="rejected", decided_at=func.now(), decision_note=note)
     )
+    record_audit(conn, by, "review_item.reject", "review_item", item_id,
+                 before={"status": "pending"}, after={"status": "rejected"}, note=note)  # fmt: skip
     return ReviewDecision(item_id, "rejected")
