@@ -101,3 +101,19 @@ def test_store_refuses_an_actor_on_an_unknown_territory(engine: Engine) -> None:
     with pytest.raises(InputError, match="unknown territory"), unit_of_work(engine) as conn:
         import_directory(conn, bundle, get_referential())
     assert _row_counts(engine)["sources"] == 0
+
+
+def test_a_later_file_may_cite_an_actor_already_in_the_store(engine: Engine) -> None:
+    import_file(engine, curated_directory_path())
+    with engine.connect() as conn:
+        actor_id = actor_id_by_key(conn, "euratechnologies")
+    assert actor_id is not None
+    bundle = DirectoryBundle(
+        facts=[FactRecord(kind=FactKind.EMPLOYEES, value=42, unit=Unit.COUNT,
+                          source_key="seed-000", actor_key="euratechnologies", as_of="2031-01-01")]
+    )  # fmt: skip
+    with unit_of_work(engine) as conn:
+        import_directory(conn, bundle, get_referential())
+    with engine.connect() as conn:
+        facts = get_actor(conn, actor_id)["facts"]
+    assert any(f["value"] == 42 for f in facts)
