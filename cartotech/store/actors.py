@@ -160,7 +160,7 @@ def actor_ids_by_key(conn: Connection, keys: set[str]) -> dict[str, int]:
     if not keys:
         return {}
     rows = conn.execute(select(actors.c.key, actors.c.id).where(actors.c.key.in_(sorted(keys))))
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 def get_actor(conn: Connection, actor_id: int) -> dict[str, Any]:
