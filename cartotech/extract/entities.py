@@ -169,7 +169,7 @@ def _decide(
         return None
     # A body named by its common noun ("le conseil régional") is an organisation;
     # a lone trigger word ("la région", "l'incubateur") is not.
-    named_by_noun = candidate.source == "trigger" and len(key.split()) >= 2
+    named_by_noun = candidate.source in {"trigger", "directory"} and len(key.split()) >= 2
     if (key in rules.triggers and not named_by_noun) or ADDRESS.search(text):
         return None
     if not any(ch.isalpha() for ch in text) or (len(key) < 2 and candidate.source == "ner"):
