@@ -53,6 +53,19 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest directory file `cartotech import` accepts, in bytes.",
     )
+    session_cookie_secure: bool | None = Field(
+        default=None,
+        description="Send the session cookie only over HTTPS (its Secure flag, and the "
+        "__Host- name prefix). Unset: on in production, off in development; production "
+        "refuses false.",
+    )
+    session_max_age: int = Field(
+        default=12 * 3600,
+        ge=300,
+        le=30 * 24 * 3600,
+        description="Seconds a login lasts (the session cookie's lifetime); after it, log in "
+        "again.",
+    )
 
     @model_validator(mode="after")
     def _refuse_insecure_production(self) -> Settings:
@@ -62,7 +75,20 @@ class Settings(BaseSettings):
                 "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)",
                 field="secret_key",
             )
+        if self.environment is Environment.PRODUCTION and self.session_cookie_secure is False:
+            raise ConfigurationError(
+                "CARTOTECH_SESSION_COOKIE_SECURE must not be false in production: session "
+                "cookies would travel over plain HTTP (serve over HTTPS, behind a TLS proxy)",
+                field="session_cookie_secure",
+            )
         return self
+
+    @property
+    def cookie_secure(self) -> bool:
+        """Whether the session cookie carries the Secure flag."""
+        if self.session_cookie_secure is None:
+            return self.environment is Environment.PRODUCTION
+        return self.session_cookie_secure
 
     def sqlite_path(self) -> Path | None:
         """The database file when the store is SQLite, else None."""

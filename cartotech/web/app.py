@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -16,9 +16,12 @@ from cartotech import __version__
 from cartotech.errors import ConfigurationError
 from cartotech.settings import Settings, get_settings
 from cartotech.store import create_store_engine, is_migrated
+from cartotech.store.logins import LoginPolicy
 from cartotech.web import pages
-from cartotech.web.api import actors, map_api, territories
+from cartotech.web.api import actors, admin, map_api, territories
 from cartotech.web.errors import install_error_handlers
+from cartotech.web.security import SecurityHeadersMiddleware, csrf_protect
+from cartotech.web.sessions import SessionMiddleware
 
 __all__ = ["create_app"]
 
@@ -55,16 +58,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
         docs_url="/api/docs",
         redoc_url=None,
+        # Every write (any method but GET, HEAD, OPTIONS) carries the session's token.
+        dependencies=[Depends(csrf_protect)],
     )
     app.state.settings = settings
     app.state.engine = _ready_engine(settings)
+    # Lockout and per-IP limits of logins (tests swap in a tighter one).
+    app.state.login_policy = LoginPolicy()
     install_error_handlers(app)
     app.include_router(actors.router)
     app.include_router(territories.router)
     app.include_router(map_api.router)
+    app.include_router(admin.router)
     for router in pages.routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        max_age=settings.session_max_age,
+        secure=settings.cookie_secure,
+    )
+    app.add_middleware(SecurityHeadersMiddleware, tile_url=settings.map_tile_url)
 
     @app.middleware("http")
     async def server_timing(request: Request, call_next: Any) -> Response:

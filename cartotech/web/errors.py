@@ -3,12 +3,15 @@ and an HTML page (in the visitor's language) everywhere else."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from cartotech.domain.participation_errors import RateLimited
 from cartotech.errors import CartotechError
 
 __all__ = ["install_error_handlers", "error_response"]
@@ -29,14 +32,26 @@ def _respond(request: Request, status: int, code: str, message: str, field: str 
     from cartotech.web.pages.rendering import render
 
     t = translator(request_language(request))
-    title = t("not_found_title") if status == 404 else t("error_title")
+    titles = {404: "not_found_title", 403: "forbidden_title"}
+    title = t(titles.get(status, "error_title"))
+    if f"error_{code}" in t.messages:  # an error the interface words itself
+        message = t(f"error_{code}")
     return render(request, "error.html", {"title": title, "message": message}, status_code=status)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CartotechError)
     async def _cartotech_error(request: Request, exc: CartotechError) -> Response:
-        return _respond(request, exc.status_code, exc.code, exc.message, exc.field)
+        from cartotech.web.auth import LoginRequired
+
+        if isinstance(exc, LoginRequired) and not request.url.path.startswith("/api/"):
+            # A page that needs a login: go and log in, then come back.
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?{urlencode({'next': target})}", status_code=303)
+        response = _respond(request, exc.status_code, exc.code, exc.message, exc.field)
+        if isinstance(exc, RateLimited):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:

@@ -7,7 +7,7 @@ name what is public, and give the OpenAPI document its schemas.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
@@ -223,6 +223,31 @@ class PressPage(Public):
     """A page of a press review, the latest articles first."""
 
     items: list[PressArticle]
+    total: int
+    page: int
+    per_page: int
+
+
+class AuditEntryPublic(Public):
+    """One change: who (``user:<id>`` or a system actor), when, what, before and after."""
+
+    id: int
+    at: UtcDatetime
+    who: str
+    user_id: int | None = None
+    user_email: str | None = None
+    action: str
+    entity_kind: str
+    entity_id: str | None = None
+    before: Any = None
+    after: Any = None
+    note: str | None = None
+
+
+class AuditPagePublic(Public):
+    """A page of the audit log, newest first."""
+
+    items: list[AuditEntryPublic]
     total: int
     page: int
     per_page: int

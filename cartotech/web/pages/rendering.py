@@ -15,8 +15,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from cartotech.domain import ACTOR_TYPE_LABELS, ActorType
+from cartotech.domain.permissions import is_admin
+from cartotech.web.auth import current_user
 from cartotech.web.i18n import COOKIE, LANGUAGES, request_language, translator
 from cartotech.web.serialize import sector_label
+from cartotech.web.sessions import get_session
 
 __all__ = ["templates", "render", "page_url", "format_number", "group_by_kind", "http_url"]
 
@@ -72,11 +75,18 @@ def render(
     other = next(code for code in LANGUAGES if code != lang)
     kept = _grouped([(k, v) for k, v in request.query_params.multi_items() if k != "lang"])
     switch_url = page_url(request.url.path, {**kept, "lang": other})
+    session = get_session(request)
+    user = current_user(request)
     response = templates.TemplateResponse(
         request,
         template,
         {
             **context,
+            "current_user": user,
+            "is_admin": user is not None and is_admin(user),
+            # A callable: an anonymous visitor gets a session cookie only when a
+            # page actually renders a form.
+            "csrf_token": lambda: session.csrf_token,
             "lang": lang,
             "t": translator(lang),
             "switch_url": switch_url,
