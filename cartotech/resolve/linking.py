@@ -23,12 +23,20 @@ a different city or an incompatible type lower it. Context also picks between
 homonyms; when it cannot, the match goes to review. Names of three letters or
 fewer ("M", "CES") link only exactly or through a directory alias: folded or
 as acronyms they go to review, and they are never compared fuzzily.
+
+The keys each tier compares are built in :mod:`cartotech.resolve.keys`. An acronym
+alone is a guess; the same city makes it a link:
+
+>>> spelt_out = "Chambre de commerce et d'industrie de Lyon"
+>>> index = ActorIndex([ActorCandidate(7, "cci-lyon", spelt_out, (), "public_body", "Lyon")])
+>>> placed = OrgMention("la CCI de Lyon", (), None, "Lyon", ((0, 14),))
+>>> unplaced = OrgMention("la CCI de Lyon", (), None, None, ((0, 14),))
+>>> [(link.status.value, link.method) for link in resolve_mentions([placed, unplaced], index)]
+[('linked', 'acronym'), ('review_merge', 'acronym')]
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -36,7 +44,17 @@ from typing import Final
 from rapidfuzz import fuzz, process
 
 from cartotech.extract.records import OrgMention
-from cartotech.normalize import fold, name_tokens, normalize_name
+from cartotech.normalize import normalize_name
+from cartotech.resolve.keys import (
+    acronym_expansions,
+    acronym_key,
+    block_keys,
+    exact_key,
+    folded_keys,
+    fuzzy_key,
+    is_short,
+    sorted_words,
+)
 from cartotech.resolve.records import ActorCandidate, LinkStatus, MentionLink
 
 __all__ = [
@@ -75,10 +93,6 @@ FUZZY_CEILING: Final = 0.88
 CITY_BONUS: Final = 0.04
 TYPE_BONUS: Final = 0.02
 
-#: Names with at most this many letters and digits link only exactly.
-SHORT_NAME_LENGTH: Final = 3
-#: Longer forms are not names; they are compared exactly, never folded or fuzzily.
-MAX_NAME_LENGTH: Final = 300
 #: A blocking key shared by more folded names than this says nothing (like a
 #: stop word) and is skipped.
 MAX_BLOCK_SIZE: Final = 5_000
@@ -87,123 +101,21 @@ MAX_FUZZY_CHOICES: Final = 20_000
 FUZZY_LIMIT: Final = 10
 #: Two fuzzy actors closer than this cannot be told apart: no link.
 FUZZY_TIE_MARGIN: Final = 0.02
-#: Acronyms are at most this many letters.
-MAX_ACRONYM_LENGTH: Final = 8
 
-_ARTICLES = frozenset({"le", "la", "les", "l", "the"})
-_LEGAL_FORMS = frozenset(
-    {"sa", "sas", "sasu", "sarl", "eurl", "sci", "scop", "scic", "snc", "inc", "ltd", "llc"}
-    | {"gmbh", "plc", "corp", "bv", "ag", "spa", "srl"}
-)
-_STOPWORDS = _ARTICLES | frozenset(
-    {"de", "du", "des", "d", "et", "en", "au", "aux", "a", "pour", "sur"}
-    | {"of", "and", "for", "in", "on", "at"}
-)
 # Types the extractor and the directory may use for the same actor.
 _TYPE_FAMILIES = (
     frozenset({"startup", "company"}),
     frozenset({"incubator", "accelerator"}),
     frozenset({"association", "cluster"}),
 )
-_WORD = re.compile(r"[^\W_]+")
 
 
-# -- keys -------------------------------------------------------------------------------
-
-
-def _exact_key(text: str) -> str:
-    """The string as written, Unicode-composed, with its spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
-
-
-def _strip(tokens: list[str]) -> list[str]:
-    """Drop a leading article and trailing legal forms, never every token."""
-    start = 1 if len(tokens) > 1 and tokens[0] in _ARTICLES else 0
-    end = len(tokens)
-    while end - start > 1 and tokens[end - 1] in _LEGAL_FORMS:
-        end -= 1
-    return tokens[start:end]
-
-
-def _is_short(key: str) -> bool:
-    return len(key.replace(" ", "")) <= SHORT_NAME_LENGTH
-
-
-def _fuzzy_key(text: str) -> str | None:
-    """The folded, stripped name compared fuzzily, or ``None`` for short or huge forms."""
-    if len(text) > MAX_NAME_LENGTH:
-        return None
-    key = " ".join(_strip(name_tokens(text)))
-    return None if _is_short(key) else key
-
-
-def _folded_keys(text: str) -> set[str]:
-    """The keys a folded match compares: spaced and compact ("bpi france",
-    "bpifrance"), with and without the article ("the camp" -> "thecamp")."""
-    if len(text) > MAX_NAME_LENGTH:
-        return set()
-    tokens = name_tokens(text)
-    stripped = _strip(tokens)
-    return {" ".join(stripped), "".join(stripped), "".join(tokens)} - {""}
-
-
-def _significant(tokens: Iterable[str]) -> list[str]:
-    return [token for token in tokens if token not in _STOPWORDS]
-
-
-def _acronym_expansions(text: str) -> set[str]:
-    """Keys of a long form with its first words reduced to their initials.
-
-    >>> sorted(_acronym_expansions("Chambre de commerce et d'industrie de Lyon"))
-    ['cc industrie lyon', 'cci lyon', 'ccil']
-    """
-    if len(text) > MAX_NAME_LENGTH:
-        return set()
-    words = _significant(_strip(name_tokens(text)))
-    keys = set()
-    for size in range(2, min(len(words), MAX_ACRONYM_LENGTH) + 1):
-        head = words[:size]
-        if not all(word.isalpha() and len(word) >= 2 for word in head):
-            break
-        keys.add(" ".join(["".join(word[0] for word in head), *words[size:]]))
-    return keys
-
-
-def _acronym_key(text: str) -> str | None:
-    """The key of a form that starts with an acronym written in capitals
-    ("la CCI de Lyon" -> "cci lyon"), else ``None``."""
-    if len(text) > MAX_NAME_LENGTH:
-        return None
-    # Dots go first so that "C.C.I." reads as "CCI".
-    words = _WORD.findall(text.replace(".", ""))
-    while words and fold(words[0]) in _ARTICLES:
-        words = words[1:]
-    if not words:
-        return None
-    head = words[0]
-    if not (2 <= len(head) <= MAX_ACRONYM_LENGTH and head.isalpha() and head.isupper()):
-        return None
-    rest = _significant(_strip(name_tokens(" ".join(words[1:]))))
-    return " ".join([fold(head), *rest])
-
-
-def _block_keys(key: str) -> set[str]:
-    """Blocking keys of a folded name: its words, and each word with one letter
-    deleted, so that one typo per word still shares a key: "statoin" and
-    "station" both give "statin", "nubo" and "nubbo" both give "nubo"."""
-    keys = set()
-    for word in key.split():
-        if len(word) < 3 or word in _STOPWORDS:
-            continue
-        keys.add(word)
-        if len(word) >= 4:
-            keys.update(word[:i] + word[i + 1 :] for i in range(len(word)))
-    return keys
+# -- forms ------------------------------------------------------------------------------
 
 
 def _mention_forms(mention: OrgMention) -> list[str]:
     """The name then the aliases, once each, blank ones dropped."""
-    forms = {_exact_key(form): None for form in (mention.name, *mention.aliases)}
+    forms = {exact_key(form): None for form in (mention.name, *mention.aliases)}
     return [form for form in forms if form]
 
 
@@ -271,7 +183,7 @@ class ActorIndex:
         # Fuzzy: each distinct folded name once (as written and with its words
         # sorted), the actors bearing it, and its blocking keys.
         self._fuzzy_ids: dict[str, int] = {}
-        self._fuzzy_keys: list[str] = []
+        self.fuzzy_keys: list[str] = []
         self._fuzzy_sorted: list[str] = []
         self._fuzzy_actors = _Postings()
         self._blocks = _Postings()
@@ -291,18 +203,18 @@ class ActorIndex:
         city = normalize_name(candidate.city or "")
         self._actors.setdefault(actor_id, _Actor(candidate, city, candidate.type))
         forms = (candidate.name, *candidate.aliases)
-        self._names.add({_exact_key(candidate.name)} - {""}, actor_id)
-        self._aliases.add({_exact_key(alias) for alias in candidate.aliases} - {""}, actor_id)
-        self._folded.add(set().union(*map(_folded_keys, forms)), actor_id)
-        self._expansions.add(set().union(*map(_acronym_expansions, forms)), actor_id)
-        self._acronyms.add({key for key in map(_acronym_key, forms) if key}, actor_id)
-        for key in {key for key in map(_fuzzy_key, forms) if key}:
+        self._names.add({exact_key(candidate.name)} - {""}, actor_id)
+        self._aliases.add({exact_key(alias) for alias in candidate.aliases} - {""}, actor_id)
+        self._folded.add(set().union(*map(folded_keys, forms)), actor_id)
+        self._expansions.add(set().union(*map(acronym_expansions, forms)), actor_id)
+        self._acronyms.add({key for key in map(acronym_key, forms) if key}, actor_id)
+        for key in {key for key in map(fuzzy_key, forms) if key}:
             self._fuzzy_actors.add([key], actor_id)
             if key not in self._fuzzy_ids:
-                key_id = self._fuzzy_ids[key] = len(self._fuzzy_keys)
-                self._fuzzy_keys.append(key)
-                self._fuzzy_sorted.append(_sorted(key))
-                self._blocks.add(_block_keys(key), key_id)
+                key_id = self._fuzzy_ids[key] = len(self.fuzzy_keys)
+                self.fuzzy_keys.append(key)
+                self._fuzzy_sorted.append(sorted_words(key))
+                self._blocks.add(block_keys(key), key_id)
 
     # -- the methods' lookups ----------------------------------------------------------
 
@@ -311,23 +223,23 @@ class ActorIndex:
             yield _Hit(actor_id, EXACT_SCORE, "exact", True)
         for actor_id in self._aliases.get(form):
             yield _Hit(actor_id, ALIAS_SCORE, "alias", True)
-        for key in _folded_keys(form):
+        for key in folded_keys(form):
             for actor_id in self._folded.get(key):
-                yield _Hit(actor_id, FOLDED_SCORE, "folded", not _is_short(key))
+                yield _Hit(actor_id, FOLDED_SCORE, "folded", not is_short(key))
 
     def _acronym_hits(self, form: str) -> Iterator[_Hit]:
         # The mention is the acronym, or the directory holds the acronym.
-        lookups = [(key, self._expansions) for key in [_acronym_key(form)] if key]
-        lookups += [(key, self._acronyms) for key in _acronym_expansions(form)]
+        lookups = [(key, self._expansions) for key in [acronym_key(form)] if key]
+        lookups += [(key, self._acronyms) for key in acronym_expansions(form)]
         for key, table in lookups:
             for actor_id in table.get(key):
-                yield _Hit(actor_id, ACRONYM_SCORE, "acronym", not _is_short(key))
+                yield _Hit(actor_id, ACRONYM_SCORE, "acronym", not is_short(key))
 
     def _fuzzy_hits(self, forms: Sequence[str], score_cutoff: float) -> Iterator[_Hit]:
-        for key in {key for key in map(_fuzzy_key, forms) if key}:
+        for key in {key for key in map(fuzzy_key, forms) if key}:
             for key_id, similarity in self._similar(key, score_cutoff).items():
                 base = FUZZY_CEILING * similarity / 100
-                for actor_id in self._fuzzy_actors.get(self._fuzzy_keys[key_id]):
+                for actor_id in self._fuzzy_actors.get(self.fuzzy_keys[key_id]):
                     yield _Hit(actor_id, base, "fuzzy", True)
 
     def _similar(self, key: str, score_cutoff: float) -> dict[int, float]:
@@ -337,7 +249,7 @@ class ActorIndex:
         the sorting done once at indexing ("Lyon French Tech")."""
         key_ids = self._block(key)
         best: dict[int, float] = {}
-        for query, keys in ((key, self._fuzzy_keys), (_sorted(key), self._fuzzy_sorted)):
+        for query, keys in ((key, self.fuzzy_keys), (sorted_words(key), self._fuzzy_sorted)):
             choices = [keys[key_id] for key_id in key_ids]
             found = process.extract(
                 query, choices, scorer=fuzz.ratio, limit=FUZZY_LIMIT, score_cutoff=score_cutoff
@@ -349,7 +261,7 @@ class ActorIndex:
 
     def _block(self, key: str) -> list[int]:
         """The folded names sharing a blocking key with ``key``, rarest keys first."""
-        postings = sorted(map(self._blocks.get, _block_keys(key)), key=len)
+        postings = sorted(map(self._blocks.get, block_keys(key)), key=len)
         chosen: set[int] = set()
         for ids in postings:
             if len(ids) > MAX_BLOCK_SIZE or len(chosen) + len(ids) > MAX_FUZZY_CHOICES:
@@ -369,10 +281,6 @@ class ActorIndex:
         if mention.type and actor.type:
             adjustment += TYPE_BONUS if _compatible(mention.type, actor.type) else -TYPE_BONUS
         return adjustment, same_city
-
-
-def _sorted(key: str) -> str:
-    return " ".join(sorted(key.split()))
 
 
 def _compatible(mention_type: str, actor_type: str) -> bool:
