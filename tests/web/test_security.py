@@ -9,6 +9,8 @@ import pytest
 from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
+from cartotech.errors import ConfigurationError
+from cartotech.settings import Environment, get_settings
 from cartotech.web.security import content_security_policy
 from tests.conftest import BACKENDS
 from tests.web.auth_support import (
@@ -193,3 +195,12 @@ def test_csp_allows_the_configured_tile_server_for_images_only() -> None:
     plain = content_security_policy("https://tiles.example.org/{z}/{x}/{y}.png")
     assert "img-src 'self' data: https://tiles.example.org" in plain
     assert "javascript" not in content_security_policy("javascript:alert(1)")
+
+
+def test_production_sends_the_session_cookie_over_https_only() -> None:
+    production = {"environment": Environment.PRODUCTION, "secret_key": "a real secret"}
+    assert get_settings(**production).cookie_secure is True
+    assert get_settings().cookie_secure is False  # development, unless asked
+    assert get_settings(session_cookie_secure=True).cookie_secure is True
+    with pytest.raises(ConfigurationError, match="CARTOTECH_SESSION_COOKIE_SECURE"):
+        get_settings(**production, session_cookie_secure=False)
