@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from cartotech.errors import ConfigurationError
@@ -66,6 +66,37 @@ class Settings(BaseSettings):
         description="Seconds a login lasts (the session cookie's lifetime); after it, log in "
         "again.",
     )
+    public_url: str | None = Field(
+        default=None,
+        description="Public address of the site (https://cartotech.example.org), the start of "
+        "the links in emails; unset: the address of the request (development only); required "
+        "in production once CARTOTECH_SMTP_HOST is set.",
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server that sends the emails (confirmation links, invitations); "
+        "unset: in development the messages and their links are written to the server's log, "
+        "in production forms that need an email answer 503.",
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_starttls: bool = Field(
+        default=True,
+        description="Switch the SMTP connection to TLS with STARTTLS before sending (and before "
+        "logging in); production refuses false when CARTOTECH_SMTP_USER is set.",
+    )
+    smtp_user: str | None = Field(
+        default=None, description="SMTP login, when the server asks for one."
+    )
+    smtp_password: SecretStr | None = Field(
+        default=None, description="SMTP password of CARTOTECH_SMTP_USER."
+    )
+    smtp_sender: str = Field(
+        default="cartotech <no-reply@localhost>",
+        description="From address of the emails, e.g. 'cartotech <no-reply@example.org>'.",
+    )
+    smtp_timeout: float = Field(
+        default=10.0, gt=0, le=120, description="Seconds to wait for the SMTP server."
+    )
 
     @model_validator(mode="after")
     def _refuse_insecure_production(self) -> Settings:
@@ -80,6 +111,30 @@ class Settings(BaseSettings):
                 "CARTOTECH_SESSION_COOKIE_SECURE must not be false in production: session "
                 "cookies would travel over plain HTTP (serve over HTTPS, behind a TLS proxy)",
                 field="session_cookie_secure",
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_mail(self) -> Settings:
+        production = self.environment is Environment.PRODUCTION
+        if production and self.smtp_host and not self.public_url:
+            raise ConfigurationError(
+                "CARTOTECH_PUBLIC_URL must be set in production when emails are sent: links "
+                "must not be built from the Host header of a request "
+                "(e.g. CARTOTECH_PUBLIC_URL=https://cartotech.example.org)",
+                field="public_url",
+            )
+        if self.public_url and not self.public_url.startswith(("https://", "http://")):
+            raise ConfigurationError(
+                f"CARTOTECH_PUBLIC_URL {self.public_url!r}: expected an address starting with "
+                "https:// (or http:// in development)",
+                field="public_url",
+            )
+        if production and self.smtp_user and not self.smtp_starttls:
+            raise ConfigurationError(
+                "CARTOTECH_SMTP_STARTTLS must not be false in production when "
+                "CARTOTECH_SMTP_USER is set: the password would travel in clear",
+                field="smtp_starttls",
             )
         return self
 
