@@ -18,7 +18,7 @@ from cartotech.settings import Settings, get_settings
 from cartotech.store import create_store_engine, is_migrated
 from cartotech.store.logins import LoginPolicy
 from cartotech.web import pages
-from cartotech.web.api import actors, admin, map_api, territories
+from cartotech.web.api import actors, admin, map_api, participation, territories
 from cartotech.web.errors import install_error_handlers
 from cartotech.web.security import SecurityHeadersMiddleware, csrf_protect
 from cartotech.web.sessions import SessionMiddleware
@@ -70,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(territories.router)
     app.include_router(map_api.router)
     app.include_router(admin.router)
+    app.include_router(participation.router)
     for router in pages.routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

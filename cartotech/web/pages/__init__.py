@@ -1,6 +1,20 @@
 """Server-rendered pages (Jinja2). They work without JavaScript, except the maps."""
 
-from cartotech.web.pages import actors, admin, auth, home, static_pages, territories
+from cartotech.web.pages import (
+    actors,
+    admin,
+    auth,
+    candidacies,
+    events,
+    home,
+    moderation,
+    owners,
+    participation,
+    petitions,
+    present,
+    static_pages,
+    territories,
+)
 
 routers = [
     home.router,
@@ -9,6 +23,14 @@ routers = [
     static_pages.router,
     auth.router,
     admin.router,
+    # participation (#5)
+    participation.router,
+    present.router,
+    owners.router,
+    moderation.router,
+    events.router,
+    petitions.router,
+    candidacies.router,
 ]
 
 __all__ = ["routers"]

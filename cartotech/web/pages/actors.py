@@ -12,9 +12,11 @@ from cartotech.errors import NotFound
 from cartotech.geo import Referential
 from cartotech.store import get_actor, label_programmes, search_actors
 from cartotech.store.press_review import actor_press_review
+from cartotech.web.auth import OptionalUserDep
 from cartotech.web.deps import ActorQueryDep, ConnectionDep, ReferentialDep
 from cartotech.web.i18n import request_language
 from cartotech.web.pages.links import current_params, replace_url, toggle_url
+from cartotech.web.pages.participation import actor_participation
 from cartotech.web.pages.press import press_section, press_window
 from cartotech.web.pages.rendering import group_by_kind, page_url, render
 from cartotech.web.serialize import actor_jsonld, facets_public
@@ -118,7 +120,9 @@ def actor_page(
     conn: ConnectionDep,
     referential: ReferentialDep,
     actor_id: Annotated[int, Path(ge=1)],
+    user: OptionalUserDep,
     press_page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    edit: Annotated[str | None, Query(max_length=10)] = None,
 ) -> HTMLResponse:
     actor = get_actor(conn, actor_id)
     press = actor_press_review(conn, actor_id, **press_window(press_page))
@@ -143,5 +147,9 @@ def actor_page(
                 [award["territory_id"] for award in actor["awards"]], referential
             ),
             "press": press_section(press, press_page, request.url.path, request_language(request)),
+            # events it organises, matching funding calls, claim/edit links (#5)
+            "participation": actor_participation(
+                conn, actor, referential, user, edit_sent=edit == "sent"
+            ),
         },
     )

@@ -18,6 +18,7 @@ from cartotech.store import (
 from cartotech.store.press_review import territory_press_review
 from cartotech.web.deps import ConnectionDep, ReferentialDep
 from cartotech.web.i18n import request_language
+from cartotech.web.pages.participation import territory_participation
 from cartotech.web.pages.press import press_section, press_window
 from cartotech.web.pages.rendering import group_by_kind, page_url, render
 from cartotech.web.serialize import facets_public
@@ -64,5 +65,7 @@ def territory_page(
             "all_actors_url": page_url("/actors", {"territory": territory_id}),
             "has_outline": territory.level in ("region", "departement", "epci"),
             "press": press_section(press, press_page, request.url.path, request_language(request)),
+            # its calendar and the candidacies covering it (#5)
+            "participation": territory_participation(conn, territory_id, referential),
         },
     )

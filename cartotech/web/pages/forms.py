@@ -1,0 +1,182 @@
+"""Helpers of the participation forms and pages: places typed by name, the honeypot,
+local times, the sectors offered, the result of a form that failed.
+
+Times are stored in UTC and shown in France's time (``Europe/Paris``); the
+forms take a local date and time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection
+
+from cartotech.errors import CartotechError, InputError
+from cartotech.geo import Referential
+from cartotech.normalize import normalize_name
+from cartotech.store import ActorQuery, search_actors
+from cartotech.web.i18n import DEFAULT_LANGUAGE, translator
+
+__all__ = [
+    "HONEYPOT_FIELD",
+    "LOCAL_TZ",
+    "FormError",
+    "as_utc",
+    "event_view",
+    "form_error",
+    "known_sectors",
+    "local_datetime",
+    "local_today",
+    "place_label",
+    "resolve_actor",
+    "resolve_place",
+    "show_time",
+]
+
+LOCAL_TZ = ZoneInfo("Europe/Paris")
+#: A field people never see (hidden by the stylesheet) and bots fill: a form that
+#: comes back with it filled is silently dropped.
+HONEYPOT_FIELD = "website_url"
+
+
+def local_today() -> date:
+    """Today in France: the day calls open and close, and candidacies are scored."""
+    return datetime.now(LOCAL_TZ).date()
+
+
+def as_utc(moment: datetime) -> datetime:
+    """An aware UTC datetime (SQLite gives naive UTC values, PostgreSQL aware ones)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def show_time(moment: datetime | None, *, with_time: bool = True) -> str:
+    """``2026-06-09 10:00`` in France's time (or the date alone)."""
+    if moment is None:
+        return ""
+    local = as_utc(moment).astimezone(LOCAL_TZ)
+    return local.strftime("%Y-%m-%d %H:%M") if with_time else local.date().isoformat()
+
+
+def local_datetime(day: str, clock: str, *, field: str, all_day: bool = False) -> datetime | None:
+    """A form's date (``YYYY-MM-DD``) and time (``HH:MM``, France's time) as an aware UTC
+    datetime; an all-day event starts at midnight UTC of its day (the store's convention)."""
+    if not day.strip():
+        return None
+    try:
+        parsed = date.fromisoformat(day.strip())
+    except ValueError:
+        raise InputError(
+            f"{field} {day!r} is not a date: expected YYYY-MM-DD", field=field
+        ) from None
+    if all_day:
+        return datetime.combine(parsed, time(0), tzinfo=UTC)
+    try:
+        hour = time.fromisoformat(clock.strip()) if clock.strip() else time(0)
+    except ValueError:
+        raise InputError(f"{field} time {clock!r}: expected HH:MM", field=field) from None
+    return datetime.combine(parsed, hour.replace(tzinfo=None), tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
+def place_label(territory_id: str | None, referential: Referential) -> str:
+    """``Lille (59)``: a territory's name, with its département for a commune."""
+    if not territory_id or not referential.exists(territory_id):
+        return territory_id or ""
+    territory = referential.get(territory_id)
+    if territory.level == "commune" and territory.departement_code:
+        return f"{territory.name} ({territory.departement_code})"
+    return territory.name
+
+
+def resolve_place(
+    referential: Referential,
+    territory_id: str,
+    text: str,
+    *,
+    field: str,
+    levels: tuple[str, ...] = ("commune",),
+    required: bool = True,
+) -> str | None:
+    """The territory of a form: the id chosen in the autocomplete when it exists at one
+    of ``levels``, else the best match of the typed name or postal code."""
+    chosen = territory_id.strip()
+    if chosen and referential.exists(chosen) and referential.get(chosen).level in levels:
+        return chosen
+    typed = text.strip()
+    if not typed:
+        if required:
+            raise InputError(
+                f"{field} is required: type a commune's name or postal code", field=field
+            )
+        return None
+    found = referential.find_places(typed, limit=1, levels=levels)
+    if not found or found[0].score < 70:
+        raise InputError(
+            f"{field}: no commune matches {typed!r}; type its name or postal code, e.g. "
+            "Lille or 59000",
+            field=field,
+        )
+    return found[0].territory.id
+
+
+@cache
+def known_sectors() -> tuple[str, ...]:
+    """The sector codes the interface names (the choices of the forms)."""
+    messages = translator(DEFAULT_LANGUAGE).messages
+    return tuple(
+        sorted(key.removeprefix("sector_") for key in messages if key.startswith("sector_"))
+    )
+
+
+@dataclass(frozen=True)
+class FormError:
+    """What a failed form shows: the message and the field at fault."""
+
+    message: str
+    field: str | None
+    status_code: int
+
+
+def form_error(exc: CartotechError) -> FormError:
+    return FormError(exc.message, exc.field, exc.status_code)
+
+
+def event_view(row: dict[str, Any], referential: Referential) -> dict[str, Any]:
+    """An event as the pages show it: local start and end, place name."""
+    all_day = bool(row.get("all_day"))
+    start, end = row["starts_at"], row.get("ends_at")
+    return {
+        **row,
+        "start_iso": as_utc(start).isoformat(),
+        "start_text": show_time(start, with_time=not all_day),
+        "end_text": show_time(end, with_time=not all_day) if end is not None else "",
+        "place_name": place_label(row.get("territory_id"), referential),
+    }
+
+
+def resolve_actor(
+    conn: Connection, referential: Referential, actor_id: str, name: str, *, field: str
+) -> int | None:
+    """The actor of a form: the id chosen in the autocomplete, else the directory's actor
+    whose name (or alias) is the typed one, accents and case aside; None when both are
+    empty."""
+    chosen = actor_id.strip()
+    if chosen.isdigit():
+        return int(chosen)
+    typed = name.strip()
+    if not typed:
+        return None
+    folded = normalize_name(typed)
+    result = search_actors(conn, ActorQuery(text=typed, limit=10, with_facets=False), referential)
+    for item in result.items:
+        names = [item["name"], *(item.get("aliases") or [])]
+        if any(normalize_name(n) == folded for n in names):
+            return int(item["id"])
+    raise InputError(
+        f"{field}: no organisation named {typed!r} in the directory; pick one of the "
+        "suggestions, or leave the field empty",
+        field=field,
+    )

@@ -1,0 +1,227 @@
+"""The moderation queue: verified submissions (new organisations, claims, owners'
+edits), submitted events and declared evidence of candidacies, with their decisions.
+
+Who sees what: moderators and administrators everything; a territory manager
+the events placed in their territories (the store checks every decision again,
+so a hand-made request gets 403). Accepting a new organisation or a claim
+makes the contact an owner; when that person has no password yet, they get an
+invitation email with a "set your password" link (``/invitation``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy import Connection, Engine
+
+from cartotech.domain.participation import EventState, Role, SubmissionState, User
+from cartotech.domain.permissions import can_decide_event, can_moderate, has_role, require
+from cartotech.errors import InputError
+from cartotech.geo import Referential
+from cartotech.labels import get_programme
+from cartotech.mail import MailFailed, MailUnavailable
+from cartotech.store import unit_of_work
+from cartotech.store.candidacies import decide_evidence, list_candidacies, list_evidence
+from cartotech.store.events import accept_event, list_events, reject_event
+from cartotech.store.logins import PASSWORD_TOKEN_TTL
+from cartotech.store.moderation import (
+    SubmissionDecision,
+    accept_submission,
+    merge_submission,
+    reject_submission,
+)
+from cartotech.store.submissions import get_submission, likely_duplicates, list_submissions
+from cartotech.web.auth import UserDep
+from cartotech.web.deps import ConnectionDep, ReferentialDep
+from cartotech.web.notifications import public_link, send_mail
+from cartotech.web.pages.forms import event_view, place_label
+from cartotech.web.pages.rendering import render
+
+__all__ = ["can_see_queue", "router"]
+
+router = APIRouter(prefix="/moderation", include_in_schema=False)
+
+Reason = Annotated[str, Form(max_length=2100)]
+QUEUE_SIZE = 100
+DONE = {"accepted", "rejected", "merged", "event_accepted", "event_rejected",
+        "evidence_accepted", "evidence_rejected"}  # fmt: skip
+
+
+def can_see_queue(user: User) -> bool:
+    return can_moderate(user) or has_role(user, Role.TERRITORY_MANAGER)
+
+
+def _submission_view(
+    conn: Connection, row: dict[str, Any], referential: Referential
+) -> dict[str, Any]:
+    payload = row["payload"]
+    duplicates = []
+    if row["kind"] == "new":
+        duplicates = likely_duplicates(
+            conn, row["name"], row["territory_id"], referential=referential,
+            siren=payload.get("siren"),
+        )  # fmt: skip
+    return {**row, "place": place_label(row["territory_id"], referential),
+            "duplicates": duplicates}  # fmt: skip
+
+
+def _pending_evidence(conn: Connection) -> list[dict[str, Any]]:
+    out = []
+    for candidacy in list_candidacies(conn):
+        programme = get_programme(candidacy["programme_key"])
+        for item in list_evidence(conn, candidacy["id"]):
+            if item["state"] == "submitted":
+                criterion = programme.criterion(item["criterion_key"])
+                out.append({**item, "candidacy": candidacy, "criterion": criterion})
+    return out
+
+
+@router.get("", response_class=HTMLResponse)
+def queue(
+    request: Request,
+    user: UserDep,
+    conn: ConnectionDep,
+    referential: ReferentialDep,
+    done: Annotated[str | None, Query(max_length=30)] = None,
+    mail: Annotated[str | None, Query(max_length=10)] = None,
+) -> HTMLResponse:
+    require(can_see_queue(user), "the moderation queue is for moderators and territory managers")
+    moderator = can_moderate(user)
+    submissions: list[dict[str, Any]] = []
+    evidence: list[dict[str, Any]] = []
+    if moderator:
+        rows, _ = list_submissions(conn, state=SubmissionState.VERIFIED, limit=QUEUE_SIZE)
+        submissions = [_submission_view(conn, row, referential) for row in rows]
+        evidence = _pending_evidence(conn)
+    event_rows, _ = list_events(conn, state=EventState.SUBMITTED, limit=QUEUE_SIZE)
+    events = [
+        event_view(row, referential)
+        for row in event_rows
+        if can_decide_event(user, row["territory_id"], referential)
+    ]
+    return render(
+        request,
+        "participation/moderation.html",
+        {
+            "nav": "moderation",
+            "moderator": moderator,
+            "submissions": submissions,
+            "events": events,
+            "evidence": evidence,
+            "done": done if done in DONE else None,
+            "mail_failed": mail == "failed",
+        },
+    )
+
+
+def _invite(
+    request: Request, conn: Connection, decision: SubmissionDecision, to: str | None
+) -> str:
+    """Email the new owner their "set your password" link; "" or "failed"."""
+    if decision.invitation_token is None or not to:
+        return ""
+    name = get_submission(conn, decision.submission_id)["name"]
+    link = public_link(request, "/invitation", token=decision.invitation_token)
+    days = max(1, int(PASSWORD_TOKEN_TTL.total_seconds() // 86400))
+    try:
+        send_mail(request, to, "invitation", name=name, link=link, days=days)
+    except (MailFailed, MailUnavailable):
+        return "failed"
+    return ""
+
+
+def _back(done: str, mail: str = "") -> RedirectResponse:
+    suffix = "&mail=failed" if mail else ""
+    return RedirectResponse(f"/moderation?done={done}{suffix}", status_code=303)
+
+
+@router.post("/submissions/{submission_id}/accept")
+def accept(
+    request: Request,
+    user: UserDep,
+    referential: ReferentialDep,
+    submission_id: Annotated[int, Path(ge=1)],
+    note: Reason = "",
+) -> RedirectResponse:
+    engine: Engine = request.app.state.engine
+    with unit_of_work(engine) as conn:
+        contact = get_submission(conn, submission_id)["contact_email"]
+        decision = accept_submission(
+            conn, submission_id, by=user, referential=referential, note=note or None
+        )
+    with engine.connect() as conn:
+        return _back("accepted", _invite(request, conn, decision, contact))
+
+
+@router.post("/submissions/{submission_id}/reject")
+def reject(
+    request: Request,
+    user: UserDep,
+    submission_id: Annotated[int, Path(ge=1)],
+    reason: Reason = "",
+) -> RedirectResponse:
+    engine: Engine = request.app.state.engine
+    with unit_of_work(engine) as conn:
+        reject_submission(conn, submission_id, by=user, reason=reason)
+    return _back("rejected")
+
+
+@router.post("/submissions/{submission_id}/merge")
+def merge(
+    request: Request,
+    user: UserDep,
+    referential: ReferentialDep,
+    submission_id: Annotated[int, Path(ge=1)],
+    into_actor: Annotated[str, Form(max_length=20)] = "",
+    note: Reason = "",
+) -> RedirectResponse:
+    if not into_actor.strip().isdigit():
+        raise InputError(
+            "into_actor: choose the actor to merge into (its number, from its page address)",
+            field="into_actor",
+        )
+    engine: Engine = request.app.state.engine
+    with unit_of_work(engine) as conn:
+        contact = get_submission(conn, submission_id)["contact_email"]
+        decision = merge_submission(
+            conn, submission_id, int(into_actor), by=user, referential=referential,
+            note=note or None,
+        )  # fmt: skip
+    with engine.connect() as conn:
+        return _back("merged", _invite(request, conn, decision, contact))
+
+
+@router.post("/events/{event_id}/{decision}")
+def decide_event(
+    request: Request,
+    user: UserDep,
+    referential: ReferentialDep,
+    event_id: Annotated[int, Path(ge=1)],
+    decision: Annotated[str, Path(pattern="^(accept|reject)$")],
+    reason: Reason = "",
+) -> RedirectResponse:
+    engine: Engine = request.app.state.engine
+    with unit_of_work(engine) as conn:
+        if decision == "accept":
+            accept_event(conn, event_id, by=user, referential=referential, note=reason or None)
+        else:
+            reject_event(conn, event_id, by=user, referential=referential, reason=reason)
+    return _back(f"event_{decision}ed")
+
+
+@router.post("/evidence/{evidence_id}/{decision}")
+def decide_declared(
+    request: Request,
+    user: UserDep,
+    evidence_id: Annotated[int, Path(ge=1)],
+    decision: Annotated[str, Path(pattern="^(accept|reject)$")],
+    reason: Reason = "",
+) -> RedirectResponse:
+    engine: Engine = request.app.state.engine
+    with unit_of_work(engine) as conn:
+        decide_evidence(
+            conn, evidence_id, accept=decision == "accept", by=user, reason=reason or None
+        )
+    return _back(f"evidence_{decision}ed")
