@@ -24,6 +24,7 @@ from cartotech.store import (
     migrate,
     unit_of_work,
 )
+from cartotech.store.participation_demo import ParticipationDemo, load_participation_demo
 from cartotech.store.schema import sources
 
 if TYPE_CHECKING:
@@ -82,23 +83,43 @@ def demo_press_paths() -> list[Path]:
 
 @dataclass
 class DemoReport:
-    """What building the demo did: the curated directory import, then the
-    ingestion of the demo articles."""
+    """What building the demo did: the curated directory import, the
+    ingestion of the demo articles, then the participation data (a candidacy,
+    its petition with confirmed signatures, events, funding calls)."""
 
     directory: ImportReport
     press: IngestReport = field(default_factory=IngestReport)
+    participation: ParticipationDemo = field(
+        default_factory=lambda: ParticipationDemo(created=False)
+    )
 
     def as_dict(self) -> dict[str, dict[str, int]]:
         """Rows by kind (``created`` / ``updated`` / ``unchanged``), the
         directory's kinds plus ``articles``: documents stored by this run, and
-        files left alone because an earlier run had finished them."""
+        files left alone because an earlier run had finished them; plus, on the
+        run that adds them, the participation demo's candidacies, petitions,
+        events and funding calls."""
         stored = sum(self.press.documents.values())
+        made = self.participation
+        participation = {
+            "candidacies": 1 if made.candidacy_id is not None else 0,
+            "petitions": 1 if made.petition_id is not None else 0,
+            "events": len(made.event_ids),
+            "funding calls": len(made.funding_call_ids),
+        }
         return {
             **self.directory.as_dict(),
             "articles": {
                 "created": stored,
                 "updated": 0,
                 "unchanged": self.press.files_skipped,
+            },
+            # Written once, in one transaction; a later run (which leaves them as they
+            # are) reports nothing for them.
+            **{
+                kind: {"created": n, "updated": 0, "unchanged": 0}
+                for kind, n in participation.items()
+                if made.created
             },
         }
 
@@ -119,8 +140,11 @@ class _ExtractorOnFirstUse:
 
 def build_demo(database: Path, *, extractor: ArticleExtractor | None = None) -> DemoReport:
     """Build (or bring up to date) the demo database at ``database``: the
-    full referential, the curated directory, then the demo press articles
-    (stories, extracted facts, mentions linked to the directory).
+    full referential, the curated directory, the demo press articles
+    (stories, extracted facts, mentions linked to the directory), then the
+    participation data (``store.participation_demo``: a candidacy for Lille
+    with evidence, its petition with confirmed signatures, events, funding
+    calls), added once.
 
     ``extractor`` defaults to the real one fed with the directory, as
     ``cartotech ingest`` uses; tests pass the one they already loaded.
@@ -133,9 +157,10 @@ def build_demo(database: Path, *, extractor: ArticleExtractor | None = None) -> 
         press = ingest_paths(
             engine, demo_press_paths(), extractor=extractor or _ExtractorOnFirstUse(engine)
         )
+        participation = load_participation_demo(engine, get_referential())
     finally:
         engine.dispose()
     if press.bad:
         problems = "; ".join(bad.message for bad in press.bad)
         raise CartotechError(f"a demo article shipped with cartotech could not be read: {problems}")
-    return DemoReport(directory=directory, press=press)
+    return DemoReport(directory=directory, press=press, participation=participation)
