@@ -264,7 +264,10 @@ def extract(
         bool,
         typer.Option("--no-directory", help="Leave the directory's names out of the gazetteer."),
     ] = False,
-    processes: Annotated[int, typer.Option(help="spaCy worker processes.")] = 1,
+    processes: Annotated[
+        int,
+        typer.Option(help="spaCy worker processes per language (French and English each get N)."),
+    ] = 1,
 ) -> None:
     """Extract organisations, people, places, amounts, counts, dates and relations
     into the gold format (one JSON per article), without touching a database."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["fold", "normalize_name", "name_tokens", "slugify"]
 
@@ -19,11 +20,23 @@ _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "sain
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 
 
+#: Words and names this short are folded once and remembered: the extractor
+#: folds the same words again and again; whole texts are not kept.
+CACHED_FOLD_LENGTH = 64
+
+
 def fold(text: str) -> str:
     """Lower-case ``text`` and strip accents and ligatures; keep everything else."""
+    return _fold_short(text) if len(text) <= CACHED_FOLD_LENGTH else _fold(text)
+
+
+def _fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold()
+
+
+_fold_short = lru_cache(maxsize=65_536)(_fold)
 
 
 def name_tokens(text: str) -> list[str]:

@@ -161,10 +161,10 @@ def relations_component(doc: Doc) -> Doc:
 
 @Language.component("cartotech_quantities")
 def quantities_component(doc: Doc) -> Doc:
-    lang = doc.lang_
+    lang, text = doc.lang_, doc.text  # doc.text is rebuilt on every access
     doc._.cartotech_quantities = {
-        "amounts": [asdict(a) for a in find_amounts(doc.text, lang)],
-        "counts": [asdict(c) for c in find_counts(doc.text, lang)],
-        "dates": [asdict(d) for d in find_dates(doc.text, lang, doc._.published)],
+        "amounts": [asdict(a) for a in find_amounts(text, lang)],
+        "counts": [asdict(c) for c in find_counts(text, lang)],
+        "dates": [asdict(d) for d in find_dates(text, lang, doc._.published)],
     }
     return doc

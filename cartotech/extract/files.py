@@ -9,6 +9,7 @@ written for a file that gave no article; it is in the report instead.
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,15 +48,17 @@ def extract_files(
     """Extract every article under ``paths`` into ``out`` (created if needed)."""
     out.mkdir(parents=True, exist_ok=True)
     report = ExtractReport()
-    documents: list[Document] = []
+    # Documents read but not yet written, oldest first: results come back in
+    # input order, so the queue stays as short as the extractor's read-ahead.
+    waiting: deque[Document] = deque()
 
     def inputs() -> Iterator[ArticleInput]:
         for document in _documents(paths, report):
-            documents.append(document)
+            waiting.append(document)
             yield ArticleInput(document.text, document.lang, document.published)
 
-    for index, extraction in enumerate(extractor.extract_many(inputs(), n_process=n_process)):
-        document = documents[index]
+    for extraction in extractor.extract_many(inputs(), n_process=n_process):
+        document = waiting.popleft()
         if extraction.skipped:
             report.not_extracted.append((document.source, extraction.skipped))
         target = out / output_name(document)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
-from cartotech.normalize import fold
+from cartotech.normalize import CACHED_FOLD_LENGTH, fold
 
 __all__ = ["EntityRules", "PlaceEntry", "entity_rules", "fold_key"]
 
@@ -20,7 +20,14 @@ _NON_WORD = re.compile(r"[^\w']+")
 
 def fold_key(text: str) -> str:
     """Case, accents and punctuation folded; apostrophes kept ("l'incubateur")."""
+    return _fold_key_short(text) if len(text) <= CACHED_FOLD_LENGTH else _fold_key(text)
+
+
+def _fold_key(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", fold(text).replace("’", "'")).split())
+
+
+_fold_key_short = lru_cache(maxsize=65_536)(_fold_key)
 
 
 @dataclass(frozen=True)
