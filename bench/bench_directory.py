@@ -53,7 +53,7 @@ from typing import Any
 
 import psutil
 from _memory import peak_rss, rss, vm_hwm
-from rich.console import Console
+from _report import Row, console, cpu_model, print_table, verdict
 from rich.table import Table
 from sqlalchemy import Connection, Engine, event, text
 
@@ -89,7 +89,6 @@ SEARCH_RATIO = 1.5
 COUNT_MS = 150.0
 SERVE_MEMORY = 400 * MIB
 
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 
 BENCH_SOURCE = SourceRecord(
     key="bench-synthetic",
@@ -751,16 +750,6 @@ def measure_server(database_url: str, paths: list[str], workdir: Path) -> ServeR
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Row:
-    measure: str
-    cartotech: str
-    baseline: str
-    ratio: str
-    target: str
-    verdict: str
-
-
 def _ms(seconds: float) -> str:
     return f"{seconds * 1000:,.1f} ms"
 
@@ -769,19 +758,8 @@ def _mib(size: float) -> str:
     return f"{size / MIB:,.0f} MiB"
 
 
-def _verdict(*checks: bool) -> str:
-    return " · ".join("PASS" if ok else "MISS" for ok in checks)
-
-
 def machine_lines(args: argparse.Namespace, url: str) -> list[str]:
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    model = cpu_model()
     memory = f"{psutil.virtual_memory().total / GIB:.1f} GiB RAM"
     return [
         f"machine: {os.cpu_count()} cores ({model}), {memory}, {platform.system()} "
@@ -790,23 +768,6 @@ def machine_lines(args: argparse.Namespace, url: str) -> list[str]:
         f"actors: {args.actors:,}, seed: {args.seed}, repetitions: {args.repeats}",
         f"database: {url}",
     ]
-
-
-def print_table(title: str, rows: list[Row]) -> None:
-    table = Table(title=title, title_justify="left")
-    table.add_column("measure")
-    table.add_column("cartotech", justify="right")
-    table.add_column("baseline", justify="right")
-    table.add_column("ratio", justify="right")
-    table.add_column("target")
-    table.add_column("verdict")
-    for row in rows:
-        style = "red" if "MISS" in row.verdict else None
-        table.add_row(
-            row.measure, row.cartotech, row.baseline, row.ratio, row.target, row.verdict,
-            style=style,
-        )  # fmt: skip
-    console.print(table)
 
 
 # --------------------------------------------------------------------------------------------
@@ -881,7 +842,7 @@ def bench_load(args: argparse.Namespace, url: str, workdir: Path) -> list[Row]:
             f"{raw['seconds']:,.1f} s",
             f"{ours['seconds'] / raw['seconds']:.2f}",
             f"≤ {LOAD_SECONDS:.0f} s" + ("" if sqlite_target else " (SQLite target)"),
-            _verdict(ours["seconds"] <= LOAD_SECONDS) if sqlite_target else "—",
+            verdict(ours["seconds"] <= LOAD_SECONDS) if sqlite_target else "—",
         ),
         Row(
             "peak RSS of the loading process",
@@ -889,7 +850,7 @@ def bench_load(args: argparse.Namespace, url: str, workdir: Path) -> list[Row]:
             _mib(raw["peak"]),
             f"{ours['peak'] / raw['peak']:.2f}",
             f"≤ {LOAD_MEMORY / GIB:.1f} GiB",
-            _verdict(ours["peak"] <= LOAD_MEMORY),
+            verdict(ours["peak"] <= LOAD_MEMORY),
         ),
     ]
 
@@ -928,7 +889,7 @@ def bench_queries(
                     _ms(p50_raw),
                     f"{p50 / p50_raw:.2f}",
                     f"ratio ≤ {SEARCH_RATIO}",
-                    _verdict(p50 / p50_raw <= SEARCH_RATIO),
+                    verdict(p50 / p50_raw <= SEARCH_RATIO),
                 ),
                 Row(
                     "search p95",
@@ -936,7 +897,7 @@ def bench_queries(
                     _ms(p95_raw),
                     f"{p95 / p95_raw:.2f}",
                     f"≤ {SEARCH_P95_MS:.0f} ms · ratio ≤ {SEARCH_RATIO}",
-                    _verdict(p95 <= SEARCH_P95_MS / 1000, p95 / p95_raw <= SEARCH_RATIO),
+                    verdict(p95 <= SEARCH_P95_MS / 1000, p95 / p95_raw <= SEARCH_RATIO),
                 ),
             ]
             typo_raw = statistics.median(dict(per_query)[first_typo].raw)
@@ -1011,7 +972,7 @@ def bench_queries(
                     _ms(raw_count),
                     f"{ours_count / raw_count:.2f}",
                     f"≤ {COUNT_MS:.0f} ms",
-                    _verdict(ours_count <= COUNT_MS / 1000),
+                    verdict(ours_count <= COUNT_MS / 1000),
                 )
             )
     finally:
@@ -1090,7 +1051,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                     _mib(served.idle_peak),
                     f"{served.peak / served.idle_peak:.2f}",
                     f"≤ {SERVE_MEMORY / MIB:.0f} MiB",
-                    _verdict(served.peak <= SERVE_MEMORY),
+                    verdict(served.peak <= SERVE_MEMORY),
                 )
             )
             console.print(

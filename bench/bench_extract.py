@@ -37,7 +37,6 @@ import multiprocessing
 import os
 import platform
 import resource
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,8 +46,7 @@ from typing import Any
 
 import psutil
 from _memory import SAMPLE_SECONDS, TreeSampler, TreeUsage, peak_rss
-from rich.console import Console
-from rich.table import Table
+from _report import Row, console, cpu_model, print_table, verdict
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEEDS = SHARED / "seeds"
@@ -63,8 +61,6 @@ GIB = 1024 * MIB
 ARTICLES_PER_SECOND = 30.0  # end to end, at least
 THROUGHPUT_RATIO = 0.70  # cartotech / bare spaCy, at least
 PEAK_MEMORY = 2 * GIB  # at most
-
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 140)
 
 
 # --------------------------------------------------------------------------------------------
@@ -241,22 +237,8 @@ def measure(target: Any, docs: list[tuple[str, str]], processes: int) -> Measure
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Row:
-    measure: str
-    cartotech: str
-    baseline: str
-    ratio: str
-    target: str
-    verdict: str
-
-
 def _mib(size: float) -> str:
     return f"{size / MIB:,.0f} MiB"
-
-
-def _verdict(*checks: bool) -> str:
-    return " · ".join("PASS" if ok else "MISS" for ok in checks)
 
 
 def _memory_row(measure: str, ours: int, base: int) -> Row:
@@ -266,38 +248,14 @@ def _memory_row(measure: str, ours: int, base: int) -> Row:
         _mib(base),
         f"{ours / base:.2f}",
         f"≤ {PEAK_MEMORY / GIB:.0f} GiB",
-        _verdict(ours <= PEAK_MEMORY),
+        verdict(ours <= PEAK_MEMORY),
     )
-
-
-def print_table(title: str, rows: list[Row]) -> None:
-    table = Table(title=title, title_justify="left")
-    table.add_column("measure")
-    table.add_column("cartotech", justify="right")
-    table.add_column("bare spaCy", justify="right")
-    table.add_column("ratio", justify="right")
-    table.add_column("target")
-    table.add_column("verdict")
-    for row in rows:
-        style = "red" if "MISS" in row.verdict else None
-        table.add_row(
-            row.measure, row.cartotech, row.baseline, row.ratio, row.target, row.verdict,
-            style=style,
-        )  # fmt: skip
-    console.print(table)
 
 
 def machine_lines(args: argparse.Namespace) -> list[str]:
     import spacy
 
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    model = cpu_model()
     return [
         f"machine: {os.cpu_count()} cores ({model}), "
         f"{psutil.virtual_memory().total / GIB:.1f} GiB RAM, {platform.system()} "
@@ -362,7 +320,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             f"{base_rate:,.1f}",
             f"{ratio:.2f}",
             f"≥ {ARTICLES_PER_SECOND:.0f}/s · ratio ≥ {THROUGHPUT_RATIO:.2f}",
-            _verdict(rate >= ARTICLES_PER_SECOND, ratio >= THROUGHPUT_RATIO),
+            verdict(rate >= ARTICLES_PER_SECOND, ratio >= THROUGHPUT_RATIO),
         ),
         Row(
             "words/s (whitespace-split words)",
@@ -408,6 +366,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print_table(
         f"cartotech extraction benchmark — {len(docs):,} documents, n_process={args.processes}",
         rows,
+        baseline="bare spaCy",
     )
     console.print(
         "PSS divides each page among the processes that map it (spaCy's forked workers "
