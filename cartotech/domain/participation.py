@@ -85,6 +85,15 @@ class User:
     is_active: bool
     roles: tuple[RoleGrant, ...] = ()
     has_password: bool = True
+    #: Until when repeated failed logins lock the account (None: not locked, or never was).
+    locked_until: datetime | None = None
+    #: Raised on logout, password change and deactivation; a session holds the epoch
+    #: of its login and ends when the two differ.
+    session_epoch: int = 0
+
+    def is_locked(self, now: datetime) -> bool:
+        """Whether logins are refused at ``now`` because of repeated failures."""
+        return self.locked_until is not None and self.locked_until > now
 
     @property
     def territory_ids(self) -> tuple[str, ...]:

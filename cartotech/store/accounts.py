@@ -5,7 +5,11 @@ a territory, owner of an actor; see :mod:`cartotech.domain.permissions` for
 what each may do). Only administrators (or system actors: the CLI, the
 moderation of a submission) create accounts and grant roles; every change is
 in the audit log, without the password hash. Passwords: ``store/passwords.py``;
-login, lockout and password links: ``store/logins.py``.
+login, logout, lockout and password links: ``store/logins.py``.
+
+``users.session_epoch`` ends sessions: a session cookie holds the epoch of its
+login and the web layer refuses it once the account's epoch moved on. A new
+password and a deactivation raise it here; a logout in ``store/logins.py``.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, Select, delete, func, select, update
 
 from cartotech.domain.participation import Role, RoleGrant, SystemActor, User, Who
 from cartotech.domain.permissions import can_moderate, is_admin, require
@@ -27,6 +31,7 @@ from cartotech.store.passwords import hash_password
 from cartotech.store.schema import user_roles, users
 
 __all__ = [
+    "count_users",
     "create_admin",
     "create_user",
     "find_user_by_email",
@@ -61,6 +66,8 @@ def _user(conn: Connection, row: Any) -> User:
         is_active=bool(row.is_active),
         roles=_grants(conn, row.id),
         has_password=row.password_hash is not None,
+        locked_until=row.locked_until,
+        session_epoch=row.session_epoch,
     )
 
 
@@ -81,16 +88,26 @@ def find_user_by_email(conn: Connection, email: str) -> User | None:
     return None if row is None else _user(conn, row)
 
 
+def _holding(query: Select[Any], role: Role | None) -> Select[Any]:
+    if role is None:
+        return query
+    return query.where(
+        users.c.id.in_(select(user_roles.c.user_id).where(user_roles.c.role == role.value))
+    )
+
+
 def list_users(
     conn: Connection, *, role: Role | None = None, limit: int = 100, offset: int = 0
 ) -> list[User]:
-    """Users by email (those holding ``role`` when given)."""
-    query = select(users).order_by(users.c.email).limit(limit).offset(offset)
-    if role is not None:
-        query = query.where(
-            users.c.id.in_(select(user_roles.c.user_id).where(user_roles.c.role == role.value))
-        )
+    """Users by email (those holding ``role`` when given); see :func:`count_users`."""
+    query = _holding(select(users), role).order_by(users.c.email).limit(limit).offset(offset)
     return [_user(conn, row) for row in conn.execute(query).all()]
+
+
+def count_users(conn: Connection, *, role: Role | None = None) -> int:
+    """How many users :func:`list_users` pages through (with the same ``role``)."""
+    query = _holding(select(func.count()).select_from(users), role)
+    return int(conn.execute(query).scalar_one())
 
 
 def _snapshot(user: User) -> dict[str, Any]:
@@ -156,6 +173,7 @@ def _create(
         "password_hash": password_hash,
         "is_active": True,
         "failed_logins": 0,
+        "session_epoch": 0,
         "created_at": now,
         "updated_at": now,
     }
@@ -309,15 +327,17 @@ def revoke_role(
 def set_user_active(
     conn: Connection, user_id: int, active: bool, *, by: Who, now: datetime | None = None
 ) -> None:
-    """Deactivate (no login, no permission) or reactivate an account."""
+    """Deactivate (no login, no permission, its sessions end) or reactivate an account
+    (sessions from before the deactivation stay ended)."""
     _require_admin(by, "activate or deactivate accounts")
     now = utc_now(now)
     before = get_user(conn, user_id)
     if before.is_active == active:
         return
-    conn.execute(
-        update(users).where(users.c.id == user_id).values(is_active=active, updated_at=now)
-    )
+    values: dict[str, Any] = {"is_active": active, "updated_at": now}
+    if not active:
+        values["session_epoch"] = users.c.session_epoch + 1
+    conn.execute(update(users).where(users.c.id == user_id).values(**values))
     action = "user.activate" if active else "user.deactivate"
     record_audit(conn, by, action, "user", user_id, before={"is_active": before.is_active},
                  after={"is_active": active}, at=now)  # fmt: skip
@@ -347,8 +367,10 @@ def set_password(
     by: Who,
     now: datetime | None = None,
     hasher: PasswordHasher | None = None,
-) -> None:
-    """Set a user's password (the user themself, an administrator or a system actor)."""
+) -> User:
+    """Set a user's password (the user themself, an administrator or a system actor).
+    Every session of the user ends; the user as it is now is returned, so the page
+    where they changed it can log them in again with the new ``session_epoch``."""
     if isinstance(by, User) and by.id != user_id:
         _require_admin(by, "set another user's password")
     now = utc_now(now)
@@ -357,6 +379,13 @@ def set_password(
     conn.execute(
         update(users)
         .where(users.c.id == user_id)
-        .values(password_hash=password_hash, failed_logins=0, locked_until=None, updated_at=now)
+        .values(
+            password_hash=password_hash,
+            failed_logins=0,
+            locked_until=None,
+            session_epoch=users.c.session_epoch + 1,
+            updated_at=now,
+        )
     )
     record_audit(conn, by, "user.set_password", "user", user_id, at=now)
+    return get_user(conn, user_id)

@@ -1,4 +1,5 @@
-"""Logging in (with lockout and a per-IP rate limit) and "set your password" links.
+"""Logging in (with lockout and a per-IP rate limit), logging out, and "set your
+password" links.
 
 :func:`authenticate` is the one function of the store that takes an *engine*:
 a failed login must be counted even though the login fails, so it commits
@@ -9,6 +10,9 @@ Lockout: after ``LoginPolicy.max_failures`` consecutive failures the account
 refuses every login, right password included, for ``LoginPolicy.lockout``;
 logins are also rate-limited per IP address (``login-ip`` bucket). Unknown
 emails cost the same argon2 work as known ones.
+
+Logging out raises the account's ``session_epoch``, which ends every session of
+the user (a copy of the cookie included), as a new password does.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ __all__ = [
     "LoginPolicy",
     "authenticate",
     "issue_password_token",
+    "log_out",
     "set_password_with_token",
 ]
 
@@ -95,7 +100,8 @@ def set_password_with_token(
     hasher: PasswordHasher | None = None,
 ) -> User:
     """Set the password of the token's user; the token is used up (and every other
-    password token of that user)."""
+    password token of that user), and the user's sessions end. Returns the user with
+    the new ``session_epoch``, for the page to log them in."""
     now = utc_now(now)
     row = conn.execute(
         select(user_tokens).where(
@@ -113,8 +119,18 @@ def set_password_with_token(
         .where(user_tokens.c.user_id == row.user_id, user_tokens.c.used_at.is_(None))
         .values(used_at=now)
     )
-    set_password(conn, user.id, password, by=user, now=now, hasher=hasher)
-    return get_user(conn, user.id)
+    return set_password(conn, user.id, password, by=user, now=now, hasher=hasher)
+
+
+def log_out(conn: Connection, user_id: int, *, now: datetime | None = None) -> None:
+    """End every session of the user (the one logging out and any copy of its cookie,
+    other browsers included) by raising their ``session_epoch``."""
+    now = utc_now(now)
+    user = get_user(conn, user_id)
+    conn.execute(
+        update(users).where(users.c.id == user_id).values(session_epoch=users.c.session_epoch + 1)
+    )
+    record_audit(conn, user, "user.logout", "user", user_id, at=now)
 
 
 # --- login ------------------------------------------------------------------------

@@ -404,6 +404,9 @@ users = Table(
     Column("is_active", Boolean, nullable=False),
     Column("failed_logins", Integer, nullable=False),
     Column("locked_until", UTCDateTime),
+    # Raised on logout, password change and deactivation: a session cookie holds the
+    # epoch of its login and is refused once it differs (web.sessions, web.auth).
+    Column("session_epoch", Integer, nullable=False),
     Column("last_login_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),

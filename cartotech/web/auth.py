@@ -11,7 +11,9 @@
   :mod:`cartotech.domain.permissions`.
 
 The account is read on every request, so a deactivated user or a revoked
-role takes effect at once.
+role takes effect at once, and a session from before the account's last
+logout, password change or deactivation (another ``session_epoch``) is
+refused.
 """
 
 from __future__ import annotations
@@ -63,7 +65,9 @@ class LoginRequired(CartotechError):
 
 
 def current_user(request: Request) -> User | None:
-    """The session's user when the account exists and is active (read once per request)."""
+    """The session's user when the account exists, is active and the session is of its
+    current ``session_epoch`` (read once per request); otherwise the session is
+    reset to an anonymous one."""
     cached = getattr(request.state, "user", _UNSET)
     if cached is not _UNSET:
         return cached  # type: ignore[return-value]
@@ -76,7 +80,7 @@ def current_user(request: Request) -> User | None:
                 user = get_user(conn, session.user_id)
             except NotFound:
                 user = None
-        if user is None or not user.is_active:
+        if user is None or not user.is_active or user.session_epoch != session.epoch:
             user = None
             session.log_out()
     request.state.user = user

@@ -1,4 +1,5 @@
-"""Sessions: a signed cookie holding the logged-in user's id and a CSRF token.
+"""Sessions: a signed cookie holding the logged-in user's id, the session epoch
+of their login and a CSRF token.
 
 The cookie is ``base64url(JSON payload) "." base64url(HMAC-SHA256)``, keyed by a
 key derived from ``CARTOTECH_SECRET_KEY`` for this purpose only. It is
@@ -9,9 +10,12 @@ whatever the browser does. A cookie that fails the signature or the age check
 is ignored (the visitor is anonymous).
 
 The user's account is read again on every request (``web.auth``): a
-deactivated account loses its sessions at once. A visitor who never sees a
-form gets no cookie at all: an anonymous session is only written once its
-CSRF token is used by a page.
+deactivated account loses its sessions at once, and a session whose epoch is
+not the account's ``session_epoch`` any more (raised by a logout, a new
+password or a deactivation) is refused, so a copy of the cookie dies with the
+session it was taken from. A visitor who never sees a form gets no cookie at
+all: an anonymous session is only written once its CSRF token is used by a
+page.
 """
 
 from __future__ import annotations
@@ -54,6 +58,8 @@ class Session:
 
     csrf: str = field(default_factory=new_csrf_token)
     user_id: int | None = None
+    #: The account's ``session_epoch`` at login (None when anonymous).
+    epoch: int | None = None
     issued_at: int = field(default_factory=lambda: int(time.time()))
     #: False until the cookie exists in the browser (a new anonymous session).
     persisted: bool = False
@@ -75,15 +81,18 @@ class Session:
             and hmac.compare_digest(sent.encode("utf-8"), self.csrf.encode("utf-8"))
         )
 
-    def log_in(self, user_id: int) -> None:
-        """A fresh session for ``user_id``: new token, new start of the login's lifetime."""
+    def log_in(self, user_id: int, epoch: int) -> None:
+        """A fresh session for ``user_id`` at the account's ``session_epoch``: new
+        token, new start of the login's lifetime."""
         self.user_id = user_id
+        self.epoch = epoch
         self.csrf = new_csrf_token()
         self.issued_at = int(time.time())
         self.modified = True
 
     def log_out(self) -> None:
         self.user_id = None
+        self.epoch = None
         self.csrf = new_csrf_token()
         self.issued_at = int(time.time())
         self.modified = True
@@ -101,7 +110,12 @@ class SessionCodec:
         return _b64(hmac.new(key, body.encode("ascii"), hashlib.sha256).digest())
 
     def dumps(self, session: Session) -> str:
-        payload = {"c": session.csrf, "u": session.user_id, "t": session.issued_at}
+        payload = {
+            "c": session.csrf,
+            "u": session.user_id,
+            "e": session.epoch,
+            "t": session.issued_at,
+        }
         body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8"))
         return f"{body}.{self._mac(body)}"
 
@@ -119,14 +133,17 @@ class SessionCodec:
         if not isinstance(payload, dict):
             return None
         csrf, user_id, issued_at = payload.get("c"), payload.get("u"), payload.get("t")
+        epoch = payload.get("e")
         if not isinstance(csrf, str) or not isinstance(issued_at, int):
             return None
         if user_id is not None and not isinstance(user_id, int):
             return None
+        if epoch is not None and not isinstance(epoch, int):
+            return None
         age = (time.time() if now is None else now) - issued_at
         if not 0 <= age < self.max_age + 60:  # a minute of clock skew
             return None
-        return Session(csrf=csrf, user_id=user_id, issued_at=issued_at, persisted=True)
+        return Session(csrf=csrf, user_id=user_id, epoch=epoch, issued_at=issued_at, persisted=True)
 
 
 class SessionMiddleware:

@@ -20,11 +20,14 @@ from cartotech.domain.participation_errors import (
 from cartotech.errors import ConflictError, InputError
 from cartotech.store import unit_of_work
 from cartotech.store.accounts import (
+    count_users,
     create_admin,
     create_user,
     get_user,
     grant_role,
+    list_users,
     revoke_role,
+    set_password,
     set_user_active,
     unlock_user,
 )
@@ -33,6 +36,7 @@ from cartotech.store.logins import (
     LoginPolicy,
     authenticate,
     issue_password_token,
+    log_out,
     set_password_with_token,
 )
 from cartotech.store.ratelimits import RateLimit
@@ -314,3 +318,71 @@ def test_duplicate_account_is_a_conflict(directory_engine: Engine, make_user: Ma
     make_user("ada@example.org")
     with pytest.raises(ConflictError), unit_of_work(directory_engine) as conn:
         create_user(conn, "ADA@example.org", by=SystemActor.CLI)
+
+
+def _epoch(engine: Engine, user_id: int) -> int:
+    with engine.connect() as conn:
+        return get_user(conn, user_id).session_epoch
+
+
+def test_logout_new_password_and_deactivation_raise_the_session_epoch(
+    directory_engine: Engine, make_user: MakeUser, admin, fast_hasher: PasswordHasher
+) -> None:
+    user = make_user("ada@example.org")
+    assert user.session_epoch == 0
+    # A login leaves it as it is (the session takes the epoch it finds).
+    authenticate(directory_engine, user.email, PASSWORD, now=NOW, hasher=fast_hasher)
+    assert _epoch(directory_engine, user.id) == 0
+    with unit_of_work(directory_engine) as conn:
+        log_out(conn, user.id, now=NOW)
+    assert _epoch(directory_engine, user.id) == 1
+    with unit_of_work(directory_engine) as conn:
+        changed = set_password(conn, user.id, "a brand new password", by=user, now=NOW,
+                               hasher=fast_hasher)  # fmt: skip
+    assert changed.session_epoch == _epoch(directory_engine, user.id) == 2
+    with unit_of_work(directory_engine) as conn:
+        token = issue_password_token(conn, user.id, by=SystemActor.SYSTEM, now=NOW)
+    with unit_of_work(directory_engine) as conn:
+        reset = set_password_with_token(conn, token, "yet another password", now=NOW,
+                                        hasher=fast_hasher)  # fmt: skip
+    assert reset.session_epoch == _epoch(directory_engine, user.id) == 3
+    with unit_of_work(directory_engine) as conn:
+        set_user_active(conn, user.id, False, by=admin, now=NOW)
+    assert _epoch(directory_engine, user.id) == 4
+    # Reactivating does not bring the ended sessions back, nor moves the epoch again.
+    with unit_of_work(directory_engine) as conn:
+        set_user_active(conn, user.id, True, by=admin, now=NOW)
+    assert _epoch(directory_engine, user.id) == 4
+    with directory_engine.connect() as conn:
+        actions = [
+            e.action
+            for e in list_audit(conn, AuditQuery(entity_kind="user", entity_id=user.id)).items
+        ]
+    assert "user.logout" in actions
+
+
+def test_users_say_until_when_they_are_locked_and_are_counted(
+    directory_engine: Engine, make_user: MakeUser, admin, fast_hasher: PasswordHasher
+) -> None:
+    ada = make_user("ada@example.org")
+    make_user("bob@example.org")
+    assert ada.locked_until is None
+    assert not ada.is_locked(NOW)
+    policy = LoginPolicy(max_failures=2, lockout=timedelta(minutes=15))
+    for _ in range(2):
+        with pytest.raises((AuthenticationFailed, AccountLocked)):
+            authenticate(directory_engine, ada.email, "not the password", now=NOW,
+                         hasher=fast_hasher, policy=policy)  # fmt: skip
+    with directory_engine.connect() as conn:
+        listed = {user.email: user for user in list_users(conn)}
+        assert count_users(conn) == 3  # with the admin
+        assert count_users(conn, role=Role.ADMIN) == 1
+        assert [u.email for u in list_users(conn, limit=2, offset=2)] == ["bob@example.org"]
+    locked = listed["ada@example.org"]
+    assert locked.locked_until == NOW + timedelta(minutes=15)
+    assert locked.is_locked(NOW + timedelta(minutes=14))
+    assert not locked.is_locked(NOW + timedelta(minutes=15))
+    assert not listed["bob@example.org"].is_locked(NOW)
+    with unit_of_work(directory_engine) as conn:
+        unlock_user(conn, ada.id, by=admin, now=NOW)
+        assert get_user(conn, ada.id).locked_until is None

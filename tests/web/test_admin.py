@@ -4,6 +4,7 @@ filters, hostile values shown escaped, SQL in the filters taken as text."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ from cartotech.domain.participation import SystemActor
 from cartotech.store import unit_of_work
 from cartotech.store.accounts import find_user_by_email
 from cartotech.store.audit import record_audit
+from cartotech.web.pages import admin as admin_pages
 from tests.conftest import BACKENDS
 from tests.web.auth_support import (
     ADMIN_EMAIL,
@@ -175,18 +177,41 @@ def test_a_refused_account_writes_nothing_and_says_why(
     assert (site.user_count(), site.audit_count()) == before
 
 
+def _unlock_buttons(page: str) -> list[int]:
+    return [int(found) for found in re.findall(r'action="/admin/users/(\d+)/unlock"', page)]
+
+
 def test_unlock_lets_a_locked_moderator_in(site: Site) -> None:
+    admin = logged_in(site)
+    assert _unlock_buttons(admin.get("/admin/users").text) == []  # nobody is locked
     for _ in range(TEST_POLICY.max_failures):
         login(site.client(), MODERATOR_EMAIL, "wrong password, again")
     assert login(site.client(), MODERATOR_EMAIL, MODERATOR_PASSWORD).status_code == 429
-    admin = logged_in(site)
-    token = csrf_of(admin.get("/admin/users").text)
+    listing = admin.get("/admin/users").text
+    assert _unlock_buttons(listing) == [site.moderator.id]  # only the locked account
+    token = csrf_of(listing)
     response = admin.post(f"/admin/users/{site.moderator.id}/unlock", data={"csrf_token": token})
     assert response.status_code == 303
     assert "déverrouillé" in admin.get(response.headers["location"]).text
     assert login(site.client(), MODERATOR_EMAIL, MODERATOR_PASSWORD).status_code == 303
     unlocks = admin.get("/api/v1/admin/audit", params={"action": "user.unlock"}).json()
     assert unlocks["total"] == 1
+    assert _unlock_buttons(admin.get("/admin/users").text) == []
+
+
+def test_the_accounts_list_has_pages_with_their_count(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(admin_pages, "USERS_PAGE_SIZE", 1)
+    admin = logged_in(site)
+    first = admin.get("/admin/users").text
+    assert "Page 1 sur 2" in first  # the administrator and the moderator
+    assert 'href="/admin/users?page=2"' in first
+    assert ADMIN_EMAIL in first
+    last = admin.get("/admin/users", params={"page": 2}).text
+    assert "Page 2 sur 2" in last
+    assert MODERATOR_EMAIL in last
+    assert 'rel="next"' not in last
 
 
 def test_deactivate_and_reactivate(site: Site) -> None:

@@ -157,18 +157,27 @@ def test_logout_ends_the_session(site: Site) -> None:
     assert "Se connecter" in client.get("/").text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="sessions are stateless signed cookies: a copy of the cookie taken before "
-    "logout stays valid until it expires (needs a per-user session epoch in the store)",
-)
 def test_a_cookie_copied_before_logout_is_refused_after_it(site: Site) -> None:
     client = logged_in(site)
     stolen = dict(client.cookies)
+    control = site.client()
+    control.cookies.update(stolen)
+    assert control.get("/account").status_code == 200  # the copy works before logout
     client.post("/logout", data={"csrf_token": csrf_of(client.get("/account").text)})
     thief = site.client()
     thief.cookies.update(stolen)
     assert thief.get("/account").status_code == 303
+    with site.engine.connect() as conn:
+        logouts = list_audit(conn, AuditQuery(action="user.logout")).items
+    assert [entry.entity_id for entry in logouts] == [str(site.admin.id)]
+
+
+def test_logout_ends_the_sessions_of_other_browsers_too(site: Site) -> None:
+    laptop = logged_in(site)
+    phone = logged_in(site)
+    laptop.post("/logout", data={"csrf_token": csrf_of(laptop.get("/account").text)})
+    assert phone.get("/account").status_code == 303
+    assert logged_in(site).get("/account").status_code == 200  # a new login works
 
 
 def test_next_goes_back_to_the_page_that_asked_for_a_login(site: Site) -> None:
@@ -215,13 +224,44 @@ def test_sessions_expire() -> None:
     assert codec.loads(value, now=time.time() - 3600) is None  # issued in the future
 
 
+def test_the_cookie_keeps_the_session_epoch() -> None:
+    codec = SessionCodec("key", max_age=600)
+    session = Session()
+    session.log_in(3, 7)
+    read = codec.loads(codec.dumps(session))
+    assert read is not None
+    assert (read.user_id, read.epoch) == (3, 7)
+
+
+def test_a_session_without_the_accounts_epoch_is_anonymous(site: Site) -> None:
+    # Signed with the site's key, but of another epoch (or of none, as before epochs).
+    codec = SessionCodec(site.app.state.settings.secret_key, 3600)
+    for epoch in (None, site.admin.session_epoch + 1):
+        forged = Session(user_id=site.admin.id, epoch=epoch)
+        client = site.client()
+        client.cookies.set("cartotech_session", codec.dumps(forged))
+        assert client.get("/admin").status_code == 303, epoch
+    right = Session(user_id=site.admin.id, epoch=site.admin.session_epoch)
+    client = site.client()
+    client.cookies.set("cartotech_session", codec.dumps(right))
+    assert client.get("/admin").status_code == 200
+
+
 def test_a_deactivated_account_loses_its_session_at_once(site: Site) -> None:
     client = logged_in(site, MODERATOR_EMAIL, MODERATOR_PASSWORD)
     assert client.get("/account").status_code == 200
+    stolen = dict(client.cookies)
     with unit_of_work(site.engine) as conn:
         set_user_active(conn, site.moderator.id, False, by=site.admin)
     assert client.get("/account").status_code == 303
     assert login(site.client(), MODERATOR_EMAIL, MODERATOR_PASSWORD).status_code == 401
+    # Reactivated, the account logs in again, but the sessions from before stay ended.
+    with unit_of_work(site.engine) as conn:
+        set_user_active(conn, site.moderator.id, True, by=site.admin)
+    thief = site.client()
+    thief.cookies.update(stolen)
+    assert thief.get("/account").status_code == 303
+    assert login(site.client(), MODERATOR_EMAIL, MODERATOR_PASSWORD).status_code == 303
 
 
 def test_change_password(site: Site) -> None:
@@ -240,7 +280,11 @@ def test_change_password(site: Site) -> None:
     assert change("not my password!", "a brand new password") == 401
     assert change(MODERATOR_PASSWORD, "a brand new password", "something else entirely") == 422
     assert change(MODERATOR_PASSWORD, "short") == 422
+    other_browser = logged_in(site, MODERATOR_EMAIL, MODERATOR_PASSWORD)
     assert change(MODERATOR_PASSWORD, "a brand new password") == 303
+    # The browser that changed it stays logged in; every other session ends.
+    assert client.get("/account").status_code == 200
+    assert other_browser.get("/account").status_code == 303
     assert login(site.client(), MODERATOR_EMAIL, MODERATOR_PASSWORD).status_code == 401
     assert login(site.client(), MODERATOR_EMAIL, "a brand new password").status_code == 303
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -22,6 +23,7 @@ from cartotech.domain.participation import Role, RoleGrant, User
 from cartotech.errors import CartotechError, InputError
 from cartotech.geo import Referential
 from cartotech.store.accounts import (
+    count_users,
     create_user,
     get_user,
     list_users,
@@ -93,9 +95,11 @@ def _scope_label(grant: RoleGrant, referential: Referential) -> dict[str, str] |
     return None
 
 
-def _user_row(user: User, referential: Referential) -> dict[str, Any]:
+def _user_row(user: User, referential: Referential, now: datetime) -> dict[str, Any]:
     return {
         "user": user,
+        # Only a locked account gets the Unlock button.
+        "locked": user.is_locked(now),
         "roles": [
             {"role": grant.role.value, "scope": _scope_label(grant, referential)}
             for grant in user.roles
@@ -114,20 +118,19 @@ def _users_page(
     notice: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    users = list_users(conn, limit=USERS_PAGE_SIZE + 1, offset=(page - 1) * USERS_PAGE_SIZE)
+    users = list_users(conn, limit=USERS_PAGE_SIZE, offset=(page - 1) * USERS_PAGE_SIZE)
+    pages = max(1, math.ceil(count_users(conn) / USERS_PAGE_SIZE))
+    now = datetime.now(UTC)
     return render(
         request,
         "admin/users.html",
         {
             "nav": "admin",
-            "rows": [_user_row(user, referential) for user in users[:USERS_PAGE_SIZE]],
+            "rows": [_user_row(user, referential, now) for user in users],
             "page": page,
+            "pages": pages,
             "previous_url": page_url("/admin/users", {"page": page - 1}) if page > 1 else None,
-            "next_url": (
-                page_url("/admin/users", {"page": page + 1})
-                if len(users) > USERS_PAGE_SIZE
-                else None
-            ),
+            "next_url": page_url("/admin/users", {"page": page + 1}) if page < pages else None,
             "roles": [role.value for role in CREATABLE_ROLES],
             "form": form or {"role": Role.MODERATOR.value},
             "error": error,

@@ -4,6 +4,9 @@ Logins go through :func:`cartotech.store.logins.authenticate`, which counts
 failures, locks an account after repeated ones and limits attempts per IP
 address. The page says the same thing for an unknown email and a wrong
 password; only a locked account or a throttled address get their own message.
+
+Logging out ends every session of the account (other browsers and any copy of
+the cookie too); changing the password ends the others and renews this one.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from cartotech.domain.participation_errors import (
 from cartotech.errors import InputError
 from cartotech.store.accounts import set_password
 from cartotech.store.engine import unit_of_work
-from cartotech.store.logins import LoginPolicy, authenticate
+from cartotech.store.logins import LoginPolicy, authenticate, log_out
 from cartotech.store.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from cartotech.web.auth import OptionalUserDep, UserDep, safe_next
 from cartotech.web.deps import ReferentialDep
@@ -109,12 +112,16 @@ def login(
         )  # fmt: skip
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
-    get_session(request).log_in(user.id)
+    get_session(request).log_in(user.id, user.session_epoch)
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> RedirectResponse:
+def logout(request: Request, user: OptionalUserDep) -> RedirectResponse:
+    if user is not None:
+        engine: Engine = request.app.state.engine
+        with unit_of_work(engine) as conn:
+            log_out(conn, user.id)
     get_session(request).log_out()
     return RedirectResponse("/", status_code=303)
 
@@ -193,7 +200,9 @@ def change_password(
         return _account_page(request, user, referential, error=message, status_code=429)
     try:
         with unit_of_work(engine) as conn:
-            set_password(conn, user.id, new_password, by=user)
+            changed = set_password(conn, user.id, new_password, by=user)
     except InputError as exc:
         return _account_page(request, user, referential, error=exc.message, status_code=422)
+    # The new password ended every session of the account: this one starts again.
+    get_session(request).log_in(changed.id, changed.session_epoch)
     return RedirectResponse("/account?changed=true", status_code=303)
