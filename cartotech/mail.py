@@ -109,9 +109,9 @@ def compose(letter: Letter, sender: str) -> EmailMessage:
     message["Date"] = formatdate(localtime=False, usegmt=True)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(domain=domain)
-    message["Content-Language"] = letter.language
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(letter.body)
+    message["Content-Language"] = letter.language  # after set_content, which resets Content-*
     return message
 
 

@@ -10,7 +10,8 @@ same day always give the same score.
 Managers (the candidacy's team, the managers of all its territories,
 administrators) add declared evidence, move the candidacy between draft,
 submitted and withdrawn, and open its petition; the store checks each of
-these, so another territory's manager gets 403.
+these, so another territory's manager gets 403. Administrators record the
+award (date, validity, the announcement as source).
 """
 
 from __future__ import annotations
@@ -22,14 +23,17 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection, Engine
 
+from cartotech.domain import SourceKind, SourceRecord
 from cartotech.domain.participation import CandidacyState, Role, User
 from cartotech.domain.permissions import has_role, is_admin, require
+from cartotech.domain.validation import MAX_TITLE, clean_date, clean_text, clean_url
 from cartotech.errors import CartotechError, ConflictError, InputError
 from cartotech.geo import Referential
 from cartotech.labels import CandidacyScore, EvidenceItem, load_programmes
 from cartotech.store import unit_of_work
 from cartotech.store.candidacies import (
     add_declared_evidence,
+    award_candidacy,
     create_candidacy,
     get_candidacy,
     list_candidacies,
@@ -145,6 +149,7 @@ def _candidacy_page(
             "places": [(t, place_label(t, referential)) for t in candidacy["territory_ids"]],
             "petitions": list_petitions(conn, candidacy_id=candidacy_id),
             "can_manage": _can_manage(conn, candidacy_id, user, referential),
+            "can_award": user is not None and is_admin(user),
             "declared": [c for c in programme.criteria if not c.computed],
             "states": [s.value for s in MANAGER_STATES],
             "error": error,
@@ -282,3 +287,39 @@ def open_petition(
                                      candidacy_id=candidacy_id, by=user,
                                      referential=referential),
     )  # fmt: skip
+
+
+@router.post("/candidacies/{candidacy_id}/award", response_class=HTMLResponse)
+def record_award(
+    request: Request,
+    user: UserDep,
+    conn: ConnectionDep,
+    referential: ReferentialDep,
+    candidacy_id: Annotated[int, Path(ge=1)],
+    awarded_on: Annotated[str, Form(max_length=10)] = "",
+    valid_until: Annotated[str, Form(max_length=10)] = "",
+    source_title: Text = "",
+    source_url: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Administrators record the label granted (one award per territory of the
+    candidacy), citing the announcement; territory pages then show it until it ends."""
+    require(is_admin(user), "only administrators record awards")
+
+    def write(unit: Connection) -> None:
+        day = clean_date(awarded_on, field="awarded_on")
+        if day is None:
+            raise InputError(
+                "awarded_on is required: the day of the announcement", field="awarded_on"
+            )
+        until = clean_date(valid_until, field="valid_until")
+        title = clean_text(source_title, field="source_title", max_length=MAX_TITLE, required=True)
+        source = SourceRecord(
+            key=f"award-candidacy-{candidacy_id}-{day}", kind=SourceKind.PUBLIC_RECORD,
+            title=title or "", url=clean_url(source_url, field="source_url"), published_on=day,
+        )  # fmt: skip
+        award_candidacy(
+            unit, candidacy_id, awarded_on=date.fromisoformat(day), source=source, by=user,
+            valid_until=date.fromisoformat(until) if until else None,
+        )  # fmt: skip
+
+    return _write_or_page(request, user, conn, referential, candidacy_id, write)

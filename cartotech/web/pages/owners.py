@@ -76,7 +76,7 @@ def invitation_submit(
             user = set_password_with_token(conn, token, new_password)
     except CartotechError as exc:
         return _invitation_page(request, token, error=form_error(exc), status_code=exc.status_code)
-    get_session(request).log_in(user.id)
+    get_session(request).log_in(user.id, user.session_epoch)
     target = f"/actors/{user.actor_ids[0]}" if user.actor_ids else "/account"
     return RedirectResponse(target, status_code=303)
 
