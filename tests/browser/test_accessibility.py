@@ -27,6 +27,13 @@ PAGES = [
     "/territories/fr:region:93?lang=en",
     "/map",
     "/open-data",
+    # participation (#5): the demo's candidacy, petition, events and funding calls
+    "/participate",
+    "/present",
+    "/events",
+    "/petitions/french-tech-lille-capitale",
+    "/candidacies/1",
+    "/funding",
 ]
 
 

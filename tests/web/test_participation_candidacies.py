@@ -55,7 +55,7 @@ def test_the_candidacy_page_shows_criteria_with_evidence_links(psite: Participat
     assert "points = 10 × min(1, " in section  # the formula
     signatures = html.split('id="evidence-support_signatures"', 1)[1].split("</section>", 1)[0]
     assert f'href="/petitions/{PETITION}"' in signatures
-    assert "138 more confirmed signatures needed to reach 150" in html  # what is missing
+    assert "138 signatures confirmées de plus pour atteindre 150" in html  # what is missing
     assert re.search(r"total = [0-9.]+( \+ [0-9.]+)+ = [0-9.]+", html)
     events = html.split('id="evidence-events"', 1)[1].split("</section>", 1)[0]
     assert 'href="/events/' in events
