@@ -129,10 +129,13 @@ class Mailer:
         if not config.host:
             if not config.log_without_host:
                 raise MailUnavailable()
+            # The text as written (not its MIME encoding): links can be copied from it.
             logger.warning(
                 "no SMTP server configured (CARTOTECH_SMTP_HOST): this email was not sent, "
-                "here it is:\n%s",
-                message.as_string(),
+                "here it is:\nTo: %s\nSubject: %s\n\n%s",
+                letter.to,
+                letter.subject,
+                letter.body,
             )
             return "logged"
         try:

@@ -145,13 +145,11 @@ def open_participation_site(
     **settings: object,
 ) -> Iterator[ParticipationSite]:
     url = new_database_url(backend, request, tmp_path_factory, "loaded")
-    app = create_app(
-        get_settings(
-            database_url=url, smtp_host=smtp.host, smtp_port=smtp.port, smtp_starttls=False,
-            smtp_sender="cartotech <no-reply@cartotech.test>", public_url=PUBLIC_URL,
-            **settings,
-        )
-    )  # fmt: skip
+    options: dict[str, object] = {
+        "smtp_host": smtp.host, "smtp_port": smtp.port, "smtp_starttls": False,
+        "smtp_sender": "cartotech <no-reply@cartotech.test>", "public_url": PUBLIC_URL,
+    }  # fmt: skip
+    app = create_app(get_settings(database_url=url, **{**options, **settings}))
     app.state.login_policy = TEST_POLICY
     engine: Engine = app.state.engine
     referential = get_referential()

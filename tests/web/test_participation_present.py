@@ -5,18 +5,31 @@ the new owner's invitation and their moderated edits."""
 
 from __future__ import annotations
 
+import logging
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from cartotech.domain import ActorType
+from cartotech.domain.participation import ActorSubmission
+from cartotech.geo import get_referential
+from cartotech.store import unit_of_work
 from cartotech.store.schema import actor_identifiers, actors, sources, submissions
+from cartotech.store.submissions import present_organisation, verify_submission
+from tests.conftest import BACKENDS
+from tests.pgcluster import free_port
 from tests.web import participation_support
 from tests.web.auth_support import csrf_of
 from tests.web.participation_support import (
     MANAGER_PASSWORD,
     MARSEILLE_MANAGER,
     ParticipationSite,
+    SmtpServer,
+    open_participation_site,
     post_form,
 )
 
@@ -336,3 +349,67 @@ def test_sources_of_accepted_presentations_carry_no_personal_data(
     text = " ".join(f"{r.title} {r.submitter}" for r in row)
     assert "private.person" not in text
     assert "Private Person" not in text
+
+
+@pytest.fixture(params=BACKENDS)
+def site_without_smtp(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer
+) -> Iterator[ParticipationSite]:
+    """Development without CARTOTECH_SMTP_HOST, as `make demo` runs."""
+    with open_participation_site(
+        request, tmp_path_factory, request.param, smtp, smtp_host=None, public_url=None
+    ) as site:
+        yield site
+
+
+def test_development_without_smtp_writes_the_link_to_the_log(
+    site_without_smtp: ParticipationSite, caplog: pytest.LogCaptureFixture
+) -> None:
+    visitor = site_without_smtp.client()
+    with caplog.at_level(logging.WARNING, logger="cartotech.mail"):
+        response = present(visitor, "dev@quillbrook.example")
+    assert response.status_code == 200
+    assert "Vérifiez votre boîte e-mail" in response.text
+    (link,) = re.findall(r"http://testserver(/present/confirm\?token=\S+)", caplog.text)
+    assert "attend la vérification" in confirm(visitor, link).text
+
+
+def test_production_without_smtp_says_so_and_counts_nothing(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer
+) -> None:
+    with open_participation_site(
+        request, tmp_path_factory, "sqlite", smtp, smtp_host=None, environment="production",
+        secret_key="a production secret key for tests",
+    ) as site:  # fmt: skip
+        # Production's session cookie is Secure: the browser talks HTTPS.
+        visitor = TestClient(site.app, base_url="https://testserver", follow_redirects=False)
+        response = present(visitor, "prod@quillbrook.example")
+        assert response.status_code == 503
+        assert "ne peut pas encore envoyer d" in response.text
+        # The pending submission was written before the email: it waits, unverified.
+        assert site.count(submissions, submissions.c.state == "verified") == 0
+
+
+def test_an_invitation_that_cannot_be_sent_is_said_to_the_moderator(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer
+) -> None:
+    closed = SmtpServer("127.0.0.1", free_port(), smtp.inbox)  # nothing listens there
+    with open_participation_site(request, tmp_path_factory, "sqlite", closed) as site:
+        with unit_of_work(site.engine) as conn:
+            receipt = present_organisation(
+                conn,
+                ActorSubmission(name="Quillbrook Robotique", type=ActorType.STARTUP,
+                                contact_email="nomail@quillbrook.example",
+                                territory_id="fr:commune:59350"),
+                referential=get_referential(),
+            )  # fmt: skip
+            verify_submission(conn, receipt.token or "")
+        moderator = site.moderator_client()
+        accepted = moderator.post(
+            f"/moderation/submissions/{receipt.submission_id}/accept",
+            data={"csrf_token": queue_form_token(moderator)},
+        )
+        assert accepted.headers["location"] == "/moderation?done=accepted&mail=failed"
+        page = moderator.get(accepted.headers["location"]).text
+        assert "l&#39;e-mail d&#39;invitation n&#39;a pas pu partir" in page
+        assert site.count(actors, actors.c.name == "Quillbrook Robotique") == 1

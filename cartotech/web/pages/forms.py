@@ -133,15 +133,17 @@ def known_sectors() -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class FormError:
-    """What a failed form shows: the message and the field at fault."""
+    """What a failed form shows: the message and the field at fault (the page words
+    the errors it knows, ``error_<code>`` in the locales, in its language)."""
 
     message: str
     field: str | None
     status_code: int
+    code: str = "invalid_input"
 
 
 def form_error(exc: CartotechError) -> FormError:
-    return FormError(exc.message, exc.field, exc.status_code)
+    return FormError(exc.message, exc.field, exc.status_code, exc.code)
 
 
 def event_view(row: dict[str, Any], referential: Referential) -> dict[str, Any]:
