@@ -248,3 +248,34 @@ def test_a_form_without_its_csrf_token_is_refused_and_writes_nothing(
     assert psite.count(petition_signatures) == before
     assert psite.inbox.to("csrf@signe.example") == []
     assert petition_id(psite) > 0
+
+
+def test_moderators_open_standalone_petitions_and_visitors_cannot(
+    psite: ParticipationSite,
+) -> None:
+    visitor = psite.client()
+    assert "Ouvrir une pétition" not in visitor.get("/petitions").text
+    token = csrf_of(visitor.get(PAGE).text)
+    refused = visitor.post("/petitions", data={"title": "Spam", "csrf_token": token})
+    assert refused.status_code == 303  # to the login page
+    moderator = psite.moderator_client()
+    page = moderator.get("/petitions").text
+    assert "Ouvrir une pétition" in page
+    opened = moderator.post(
+        "/petitions",
+        data={"title": "Un tiers-lieu numérique à Roubaix", "description": HOSTILE_COMMENT,
+              "csrf_token": csrf_of(page)},
+    )  # fmt: skip
+    assert opened.status_code == 303
+    assert opened.headers["location"] == "/petitions/un-tiers-lieu-numerique-a-roubaix"
+    html = visitor.get(opened.headers["location"]).text
+    assert 'data-count="0"' in html
+    assert "<img src=x" not in html
+    again = moderator.post(
+        "/petitions",
+        data={"title": "Autre", "slug": "un-tiers-lieu-numerique-a-roubaix",
+              "csrf_token": csrf_of(page)},
+    )  # fmt: skip
+    assert again.status_code == 409
+    assert "choose another" in again.text
+    assert psite.count(petitions) == 2

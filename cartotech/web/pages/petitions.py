@@ -8,6 +8,7 @@ sign form, the email confirmation, and the CSV of signatures for the dossier.
   answer 429 with the page and a ``Retry-After`` header.
 - Whatever happened (new, refreshed, or already confirmed), the visitor sees
   the same "check your inbox" page: the form does not tell who signed.
+- Moderators and territory managers open standalone petitions from the list.
 - The CSV (``/petitions/{slug}/signatures.csv``) is for the candidacy's
   managers (moderators for a standalone petition); cells that a spreadsheet
   would run as formulas are neutralised as in the open-data exports.
@@ -23,10 +24,10 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection, Engine
 
-from cartotech.domain.participation import SignatureInput, User
+from cartotech.domain.participation import Role, SignatureInput, User
 from cartotech.domain.participation_errors import RateLimited
-from cartotech.domain.permissions import can_moderate, require
-from cartotech.errors import CartotechError
+from cartotech.domain.permissions import can_moderate, has_role, require
+from cartotech.errors import CartotechError, ConflictError, InputError
 from cartotech.exports import _csv_cell as neutralise_formula
 from cartotech.geo import Referential
 from cartotech.store import unit_of_work
@@ -34,6 +35,7 @@ from cartotech.store.candidacies import get_candidacy, require_candidacy_manager
 from cartotech.store.petitions import (
     CONFIRM_TTL,
     confirm_signature,
+    create_petition,
     get_petition,
     list_petitions,
     petition_signatories,
@@ -48,7 +50,7 @@ from cartotech.web.pages.auth import client_ip
 from cartotech.web.pages.forms import HONEYPOT_FIELD, FormError, form_error, resolve_actor
 from cartotech.web.pages.rendering import render
 
-__all__ = ["may_export", "router"]
+__all__ = ["may_export", "may_open", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -71,12 +73,51 @@ def may_export(
     return True
 
 
-@router.get("/petitions", response_class=HTMLResponse)
-def petitions_page(request: Request, conn: ConnectionDep) -> HTMLResponse:
+def may_open(user: User | None) -> bool:
+    """Moderators and territory managers open standalone petitions (the store's rule)."""
+    return user is not None and (can_moderate(user) or has_role(user, Role.TERRITORY_MANAGER))
+
+
+def _list_page(
+    request: Request, conn: Connection, user: User | None, *, form: dict[str, str] | None = None,
+    error: FormError | None = None, status_code: int = 200,
+) -> HTMLResponse:  # fmt: skip
     return render(
         request, "participation/petitions.html",
-        {"nav": "participate", "petitions": list_petitions(conn)},
+        {"nav": "participate", "petitions": list_petitions(conn), "may_open": may_open(user),
+         "form": form or {}, "error": error},
+        status_code=status_code,
     )  # fmt: skip
+
+
+@router.get("/petitions", response_class=HTMLResponse)
+def petitions_page(request: Request, user: OptionalUserDep, conn: ConnectionDep) -> HTMLResponse:
+    return _list_page(request, conn, user)
+
+
+@router.post("/petitions", response_class=HTMLResponse)
+def open_petition(
+    request: Request,
+    user: UserDep,
+    conn: ConnectionDep,
+    referential: ReferentialDep,
+    title: Text = "",
+    description: Annotated[str, Form(max_length=6000)] = "",
+    slug: Annotated[str, Form(max_length=120)] = "",
+) -> Response:
+    """A standalone petition (a candidacy's own is opened from the candidacy's page)."""
+    form = {"title": title, "description": description, "slug": slug}
+    engine: Engine = request.app.state.engine
+    try:
+        with unit_of_work(engine) as write:
+            petition_id = create_petition(
+                write, title=title, description=description or None, slug=slug or None,
+                by=user, referential=referential,
+            )  # fmt: skip
+    except (InputError, ConflictError) as exc:
+        return _list_page(request, conn, user, form=form, error=form_error(exc),
+                          status_code=exc.status_code)  # fmt: skip
+    return RedirectResponse(f"/petitions/{get_petition(conn, petition_id)['slug']}", 303)
 
 
 def _petition_page(
