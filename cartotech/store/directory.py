@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection
 
 from cartotech.domain import DirectoryBundle
+from cartotech.domain.participation import SystemActor, Who
 from cartotech.errors import InputError, ProvenanceMissing
 from cartotech.geo import Referential
 from cartotech.store.actors import actor_ids_by_key, upsert_actor
+from cartotech.store.audit import record_audit
 from cartotech.store.facts import add_award, add_fact, add_person_role, add_relation
 from cartotech.store.sources import ensure_source, source_id_by_key
 
@@ -66,9 +68,17 @@ class _Keys:
 
 
 def import_directory(
-    conn: Connection, bundle: DirectoryBundle, referential: Referential
+    conn: Connection,
+    bundle: DirectoryBundle,
+    referential: Referential,
+    *,
+    by: Who = SystemActor.IMPORT,
 ) -> ImportReport:
-    """Upsert everything in ``bundle``; running it twice reports no change."""
+    """Upsert everything in ``bundle``; running it twice reports no change.
+
+    The audit log gets an entry per actor created or updated and one for the
+    import as a whole, in the same transaction; an import that changes
+    nothing writes none."""
     report = ImportReport()
     keys = _Keys(conn)
     for source in bundle.sources:
@@ -78,6 +88,10 @@ def import_directory(
         source_id = keys.source(actor.source_key, f"actor {actor.key!r}")
         keys.actors[actor.key], outcome = upsert_actor(conn, actor, source_id, referential)
         report.record("actors", outcome)
+        if outcome != "unchanged":
+            after = {"key": actor.key, "name": actor.name, "type": str(actor.type)}
+            verb = "create" if outcome == "created" else "update"
+            record_audit(conn, by, f"actor.{verb}", "actor", keys.actors[actor.key], after=after)
     for fact in bundle.facts:
         what = f"fact {fact.kind.value} of {fact.actor_key or fact.territory_id}"
         if fact.territory_id is not None:
@@ -120,4 +134,6 @@ def import_directory(
             actor_id=keys.actor(award.actor_key, what) if award.actor_key else None,
         )
         report.record("awards", "created" if added else "unchanged")
+    if report.changed:
+        record_audit(conn, by, "directory.import", "directory", after=report.as_dict())
     return report

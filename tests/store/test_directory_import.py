@@ -117,3 +117,18 @@ def test_a_later_file_may_cite_an_actor_already_in_the_store(engine: Engine) -> 
     with engine.connect() as conn:
         facts = get_actor(conn, actor_id)["facts"]
     assert any(f["value"] == 42 for f in facts)
+
+
+def test_an_import_is_audited_once_and_a_reimport_not_at_all(engine: Engine) -> None:
+    from cartotech.store.audit import AuditQuery, list_audit
+
+    report = import_file(engine, curated_directory_path())
+    created = report.as_dict()["actors"]["created"]
+    with engine.connect() as conn:
+        actors = list_audit(conn, AuditQuery(action="actor.create", limit=500))
+        imports = list_audit(conn, AuditQuery(action="directory.import", who="import"))
+    assert actors.total == created > 0
+    assert imports.total == 1
+    import_file(engine, curated_directory_path())
+    with engine.connect() as conn:
+        assert list_audit(conn, AuditQuery(action="directory.")).total == 1
