@@ -156,6 +156,7 @@ def _account_page(
             "roles": _roles(user, referential),
             "error": error,
             "changed": changed,
+            "min_length": MIN_PASSWORD_LENGTH,
         },
         status_code=status_code,
     )
