@@ -13,6 +13,8 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from fastapi import Request
+from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection
 
 from cartotech.errors import CartotechError, InputError
@@ -20,12 +22,14 @@ from cartotech.geo import Referential
 from cartotech.normalize import normalize_name
 from cartotech.store import ActorQuery, search_actors
 from cartotech.web.i18n import DEFAULT_LANGUAGE, translator
+from cartotech.web.pages.rendering import render
 
 __all__ = [
     "HONEYPOT_FIELD",
     "LOCAL_TZ",
     "FormError",
     "as_utc",
+    "confirm_page",
     "event_view",
     "form_error",
     "known_sectors",
@@ -144,6 +148,16 @@ class FormError:
 
 def form_error(exc: CartotechError) -> FormError:
     return FormError(exc.message, exc.field, exc.status_code, exc.code)
+
+
+def confirm_page(request: Request, token: str, *, action: str, what: str) -> HTMLResponse:
+    """The page an email link opens: a button that posts ``token`` to ``action`` (mail
+    scanners that fetch links confirm nothing). ``what`` names what is confirmed."""
+    return render(
+        request,
+        "participation/confirm.html",
+        {"nav": "participate", "token": token, "action": action, "what": what},
+    )
 
 
 def event_view(row: dict[str, Any], referential: Referential) -> dict[str, Any]:

@@ -10,6 +10,7 @@ invitation email with a "set your password" link (``/invitation``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -137,6 +138,22 @@ def _back(done: str, mail: str = "") -> RedirectResponse:
     return RedirectResponse(f"/moderation?done={done}{suffix}", status_code=303)
 
 
+def _decide_and_invite(
+    request: Request,
+    submission_id: int,
+    done: str,
+    decide: Callable[[Connection], SubmissionDecision],
+) -> RedirectResponse:
+    """Run ``decide(connection)`` on the submission in one unit of work, then email the
+    invitation it may carry to the submission's contact; back to the queue."""
+    engine: Engine = request.app.state.engine
+    with unit_of_work(engine) as conn:
+        contact = get_submission(conn, submission_id)["contact_email"]
+        decision = decide(conn)
+    with engine.connect() as conn:
+        return _back(done, _invite(request, conn, decision, contact))
+
+
 @router.post("/submissions/{submission_id}/accept")
 def accept(
     request: Request,
@@ -145,14 +162,12 @@ def accept(
     submission_id: Annotated[int, Path(ge=1)],
     note: Reason = "",
 ) -> RedirectResponse:
-    engine: Engine = request.app.state.engine
-    with unit_of_work(engine) as conn:
-        contact = get_submission(conn, submission_id)["contact_email"]
-        decision = accept_submission(
+    return _decide_and_invite(
+        request, submission_id, "accepted",
+        lambda conn: accept_submission(
             conn, submission_id, by=user, referential=referential, note=note or None
-        )
-    with engine.connect() as conn:
-        return _back("accepted", _invite(request, conn, decision, contact))
+        ),
+    )  # fmt: skip
 
 
 @router.post("/submissions/{submission_id}/reject")
@@ -182,15 +197,13 @@ def merge(
             "into_actor: choose the actor to merge into (its number, from its page address)",
             field="into_actor",
         )
-    engine: Engine = request.app.state.engine
-    with unit_of_work(engine) as conn:
-        contact = get_submission(conn, submission_id)["contact_email"]
-        decision = merge_submission(
+    return _decide_and_invite(
+        request, submission_id, "merged",
+        lambda conn: merge_submission(
             conn, submission_id, int(into_actor), by=user, referential=referential,
             note=note or None,
-        )  # fmt: skip
-    with engine.connect() as conn:
-        return _back("merged", _invite(request, conn, decision, contact))
+        ),
+    )  # fmt: skip
 
 
 @router.post("/events/{event_id}/{decision}")

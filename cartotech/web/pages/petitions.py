@@ -47,7 +47,13 @@ from cartotech.web.deps import ConnectionDep, ReferentialDep
 from cartotech.web.i18n import request_language, translator
 from cartotech.web.notifications import public_link, send_mail
 from cartotech.web.pages.auth import client_ip
-from cartotech.web.pages.forms import HONEYPOT_FIELD, FormError, form_error, resolve_actor
+from cartotech.web.pages.forms import (
+    HONEYPOT_FIELD,
+    FormError,
+    confirm_page,
+    form_error,
+    resolve_actor,
+)
 from cartotech.web.pages.rendering import render
 
 __all__ = ["may_export", "may_open", "router"]
@@ -232,16 +238,7 @@ def sign(
 def confirm_form(
     request: Request, token: Annotated[str, Query(max_length=200)] = ""
 ) -> HTMLResponse:
-    return render(
-        request,
-        "participation/confirm.html",
-        {
-            "nav": "participate",
-            "token": token,
-            "action": "/signatures/confirm",
-            "what": "signature",
-        },  # fmt: skip
-    )
+    return confirm_page(request, token, action="/signatures/confirm", what="signature")
 
 
 @router.post("/signatures/confirm")

@@ -42,6 +42,7 @@ from cartotech.web.deps import ConnectionDep, ReferentialDep
 from cartotech.web.notifications import public_link, send_mail
 from cartotech.web.pages.forms import (
     HONEYPOT_FIELD,
+    confirm_page,
     form_error,
     known_sectors,
     place_label,
@@ -239,11 +240,7 @@ def claim_submit(
 def confirm_form(
     request: Request, token: Annotated[str, Query(max_length=200)] = ""
 ) -> HTMLResponse:
-    return render(
-        request,
-        "participation/confirm.html",
-        {"nav": "participate", "token": token, "action": "/present/confirm", "what": "submission"},
-    )
+    return confirm_page(request, token, action="/present/confirm", what="submission")
 
 
 @router.post("/present/confirm", response_class=HTMLResponse)
