@@ -7,13 +7,13 @@ forms take a local date and time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection
 
@@ -27,6 +27,8 @@ from cartotech.web.pages.rendering import render
 __all__ = [
     "HONEYPOT_FIELD",
     "LOCAL_TZ",
+    "ActorFields",
+    "ActorFieldsDep",
     "FormError",
     "as_utc",
     "confirm_page",
@@ -148,6 +150,49 @@ class FormError:
 
 def form_error(exc: CartotechError) -> FormError:
     return FormError(exc.message, exc.field, exc.status_code, exc.code)
+
+
+@dataclass(frozen=True)
+class ActorFields:
+    """The fields of an organisation's form, as typed: the presentation (``/present``)
+    and the owners' edit (``/actors/{id}/edit``) take the same ones."""
+
+    name: str
+    type: str
+    sectors: list[str]
+    commune: str
+    territory_id: str
+    website: str
+    description_fr: str
+    description_en: str
+    siren: str
+    siret: str
+
+    def as_form(self) -> dict[str, Any]:
+        """The values the page shows again when the form failed."""
+        return asdict(self)
+
+
+def _actor_fields(
+    name: Annotated[str, Form(max_length=300)] = "",
+    type: Annotated[str, Form(max_length=40)] = "",
+    sectors: Annotated[list[str], Form(max_length=40)] = [],  # noqa: B006
+    commune: Annotated[str, Form(max_length=300)] = "",
+    territory_id: Annotated[str, Form(max_length=60)] = "",
+    website: Annotated[str, Form(max_length=2000)] = "",
+    description_fr: Annotated[str, Form(max_length=6000)] = "",
+    description_en: Annotated[str, Form(max_length=6000)] = "",
+    siren: Annotated[str, Form(max_length=40)] = "",
+    siret: Annotated[str, Form(max_length=40)] = "",
+) -> ActorFields:
+    return ActorFields(
+        name, type, sectors, commune, territory_id, website, description_fr, description_en,
+        siren, siret,
+    )  # fmt: skip
+
+
+#: The organisation's fields of a posted form (a FastAPI dependency).
+ActorFieldsDep = Annotated[ActorFields, Depends(_actor_fields)]
 
 
 def confirm_page(request: Request, token: str, *, action: str, what: str) -> HTMLResponse:

@@ -27,7 +27,13 @@ from cartotech.store.submissions import propose_actor_edit
 from cartotech.web.auth import UserDep, require_actor_editor
 from cartotech.web.deps import ConnectionDep, ReferentialDep
 from cartotech.web.i18n import request_language, translator
-from cartotech.web.pages.forms import form_error, known_sectors, place_label, resolve_place
+from cartotech.web.pages.forms import (
+    ActorFieldsDep,
+    form_error,
+    known_sectors,
+    place_label,
+    resolve_place,
+)
 from cartotech.web.pages.present import TYPES
 from cartotech.web.pages.rendering import render
 from cartotech.web.sessions import get_session
@@ -37,8 +43,6 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 Password = Annotated[str, Form(max_length=MAX_PASSWORD_LENGTH)]
-Text = Annotated[str, Form(max_length=300)]
-LongText = Annotated[str, Form(max_length=6000)]
 
 
 def _invitation_page(
@@ -145,41 +149,34 @@ def edit_submit(
     conn: ConnectionDep,
     referential: ReferentialDep,
     actor_id: Annotated[int, Path(ge=1)],
-    name: Text = "",
-    type: Annotated[str, Form(max_length=40)] = "",
-    sectors: Annotated[list[str], Form(max_length=40)] = [],  # noqa: B006
-    commune: Text = "",
-    territory_id: Annotated[str, Form(max_length=60)] = "",
-    website: Annotated[str, Form(max_length=2000)] = "",
-    description_fr: LongText = "",
-    description_en: LongText = "",
-    siren: Annotated[str, Form(max_length=40)] = "",
-    siret: Annotated[str, Form(max_length=40)] = "",
+    fields: ActorFieldsDep,
 ) -> Response:
     actor = get_actor(conn, actor_id)
     _editor(user, actor, referential)
     before = _current(actor, referential)
-    form = {"name": name, "type": type, "sectors": sectors, "commune": commune,
-            "territory_id": territory_id, "website": website, "description_fr": description_fr,
-            "description_en": description_en, "siren": siren, "siret": siret}  # fmt: skip
+    f = fields
     engine: Engine = request.app.state.engine
     try:
-        if type not in TYPES:
-            raise InputError(f"type {type!r}: choose one of the list", field="type")
-        place = resolve_place(referential, territory_id, commune, field="commune", required=False)
+        if f.type not in TYPES:
+            raise InputError(f"type {f.type!r}: choose one of the list", field="type")
+        place = resolve_place(
+            referential, f.territory_id, f.commune, field="commune", required=False
+        )
         edit = ActorEdit(
-            name=_changed(before["name"], name.strip()),
-            type=_changed(before["type"], type) and ActorType(type),
+            name=_changed(before["name"], f.name.strip()),
+            type=_changed(before["type"], f.type) and ActorType(f.type),
             territory_id=_changed(before["territory_id"] or None, place),
-            sectors=_changed(tuple(before["sectors"]), tuple(sectors)),
-            website=_changed(before["website"], website.strip()),
-            description_fr=_changed(before["description_fr"], description_fr.strip()),
-            description_en=_changed(before["description_en"], description_en.strip()),
-            siren=siren or None,
-            siret=siret or None,
+            sectors=_changed(tuple(before["sectors"]), tuple(f.sectors)),
+            website=_changed(before["website"], f.website.strip()),
+            description_fr=_changed(before["description_fr"], f.description_fr.strip()),
+            description_en=_changed(before["description_en"], f.description_en.strip()),
+            siren=f.siren or None,
+            siret=f.siret or None,
         )  # fmt: skip
         with unit_of_work(engine) as write:
             propose_actor_edit(write, actor_id, edit, by=user, referential=referential)
     except CartotechError as exc:
-        return _edit_page(request, actor, form, error=form_error(exc), status_code=exc.status_code)
+        return _edit_page(
+            request, actor, f.as_form(), error=form_error(exc), status_code=exc.status_code
+        )
     return RedirectResponse(f"/actors/{actor_id}?edit=sent", status_code=303)

@@ -42,6 +42,7 @@ from cartotech.web.deps import ConnectionDep, ReferentialDep
 from cartotech.web.notifications import public_link, send_mail
 from cartotech.web.pages.forms import (
     HONEYPOT_FIELD,
+    ActorFieldsDep,
     confirm_page,
     form_error,
     known_sectors,
@@ -117,43 +118,31 @@ def present_submit(
     user: OptionalUserDep,
     conn: ConnectionDep,
     referential: ReferentialDep,
-    name: Text = "",
-    type: Annotated[str, Form(max_length=40)] = "",
-    sectors: Annotated[list[str], Form(max_length=40)] = [],  # noqa: B006
-    commune: Text = "",
-    territory_id: Annotated[str, Form(max_length=60)] = "",
-    website: Annotated[str, Form(max_length=2000)] = "",
-    description_fr: LongText = "",
-    description_en: LongText = "",
-    siren: Annotated[str, Form(max_length=40)] = "",
-    siret: Annotated[str, Form(max_length=40)] = "",
+    fields: ActorFieldsDep,
     contact_name: Text = "",
     contact_email: Text = "",
     confirmed: Annotated[str, Form(max_length=5)] = "",
     website_url: Annotated[str, Form(max_length=2000)] = "",
 ) -> HTMLResponse:
-    form: dict[str, Any] = {
-        "name": name, "type": type, "sectors": sectors, "commune": commune,
-        "territory_id": territory_id, "website": website, "description_fr": description_fr,
-        "description_en": description_en, "siren": siren, "siret": siret,
-        "contact_name": contact_name, "contact_email": contact_email,
-    }  # fmt: skip
+    f = fields
+    form = {**f.as_form(), "contact_name": contact_name, "contact_email": contact_email}
     if website_url:  # the honeypot: a bot. Say the same as to a person, write nothing.
         return _sent_page(request, "new")
     try:
-        place = resolve_place(referential, territory_id, commune, field="commune")
+        place = resolve_place(referential, f.territory_id, f.commune, field="commune")
         form["territory_id"] = place
         form["commune"] = place_label(place, referential)
         try:
-            actor_type = ActorType(type)
+            actor_type = ActorType(f.type)
         except ValueError:
-            raise InputError(f"type {type!r}: choose one of the list", field="type") from None
+            raise InputError(f"type {f.type!r}: choose one of the list", field="type") from None
         submission = clean_submission(
             ActorSubmission(
-                name=name, type=actor_type, contact_email=contact_email, territory_id=place,
-                sectors=tuple(sectors), website=website or None,
-                description_fr=description_fr or None, description_en=description_en or None,
-                siren=siren or None, siret=siret or None, contact_name=contact_name or None,
+                name=f.name, type=actor_type, contact_email=contact_email, territory_id=place,
+                sectors=tuple(f.sectors), website=f.website or None,
+                description_fr=f.description_fr or None,
+                description_en=f.description_en or None, siren=f.siren or None,
+                siret=f.siret or None, contact_name=contact_name or None,
             )
         )  # fmt: skip
         if confirmed != "yes":
