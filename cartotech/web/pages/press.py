@@ -75,8 +75,8 @@ def _language(code: str, t: Translator) -> str:
     return code if name == f"language_{code}" else name
 
 
-def _article(article: dict[str, Any], t: Translator) -> dict[str, Any]:
-    sentences = article["sentences"]
+def _heading(article: dict[str, Any], t: Translator) -> dict[str, Any]:
+    """What an article and each of its other versions show: title, link, date, language."""
     return {
         "title": article["title"],
         "link": http_url(article["url"]),
@@ -84,22 +84,19 @@ def _article(article: dict[str, Any], t: Translator) -> dict[str, Any]:
         "lang": article["lang"],
         "language": _language(article["lang"], t),
         "lang_attribute": _lang_attribute(article["lang"]),
+    }
+
+
+def _article(article: dict[str, Any], t: Translator) -> dict[str, Any]:
+    sentences = article["sentences"]
+    return {
+        **_heading(article, t),
         "quotes": [
             highlight_parts(sentence["text"].strip(), _shifted(sentence))
             for sentence in sentences[:MAX_QUOTES]
         ],
         "more_quotes": max(0, len(sentences) - MAX_QUOTES),
-        "versions": [
-            {
-                "title": version["title"],
-                "link": http_url(version["url"]),
-                "published_on": version["published_on"],
-                "lang": version["lang"],
-                "language": _language(version["lang"], t),
-                "lang_attribute": _lang_attribute(version["lang"]),
-            }
-            for version in article["other_versions"]
-        ],
+        "versions": [_heading(version, t) for version in article["other_versions"]],
     }
 
 
