@@ -69,6 +69,8 @@ class Entity:
     sentence: tuple[int, int] = (0, 0)
     aliases: list[str] = field(default_factory=list)
     canonical: str | None = None  # the gazetteer's name for this form, if it knows it
+    identity: str = ""  # mentions of one article with one identity are one organisation
+    holds_label: str | None = None  # "Capitale French Tech X" holds Capitale French Tech
 
 
 def _keyword_type(text: str, rules: EntityRules) -> str | None:
@@ -245,6 +247,19 @@ def _split_place_suffix(entity: Entity, places: PlaceGazetteer) -> None:
 _PLACE_SUFFIX = re.compile(r"^(?P<name>.+?\S) (?:de|du|d'|in|à|at) (?P<place>[A-ZÀ-Ö][^,;()]*)$")
 
 
+def _set_identity(entity: Entity, rules: EntityRules) -> None:
+    """The words of the name in any order ("Aix Marseille French Tech Région
+    Sud" is "French Tech Aix-Marseille Région Sud"), without the word that
+    says a French Tech structure holds a label, which ``holds_label`` keeps."""
+    words = fold_key(entity.canonical or entity.text).replace("-", " ").split()
+    if entity.org_type != "label_program" and "french tech" in " ".join(words):
+        held = [rules.label_qualifiers[w] for w in words if w in rules.label_qualifiers]
+        if held and len(words) > 3:
+            entity.holds_label = held[0]
+            words = [w for w in words if w not in rules.label_qualifiers]
+    entity.identity = " ".join(sorted(words))
+
+
 _NAME_PLACE_LINKS = frozenset({"de", "du", "d'", "in", "of", "à"})
 _LOCAL_TERRITORIES = ("fr:commune:", "fr:epci:", "fr:group:")
 
@@ -309,6 +324,8 @@ def find_entities(
             continue
         if entity.kind == "org" and not entity.city and entity.org_type != "label_program":
             entity.city = city_in_name(entity.text, places)
+        if entity.kind == "org":
+            _set_identity(entity, rules)
         entities.append(entity)
         if entity.city and entity.aliases and entity.aliases[-1].endswith(entity.city):
             start = entity.start + len(entity.aliases[-1]) - len(entity.city)

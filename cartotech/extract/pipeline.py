@@ -234,7 +234,7 @@ def _organisations(entities: list[dict[str, Any]]) -> tuple[list[OrgMention], di
     groups: dict[str, list[dict[str, Any]]] = {}
     for entity in entities:
         if entity["kind"] == "org":
-            key = fold_key(entity.get("canonical") or entity["text"])
+            key = entity.get("identity") or fold_key(entity.get("canonical") or entity["text"])
             groups.setdefault(key, []).append(entity)
     mentions, canonical = [], {}
     for group in groups.values():
@@ -271,7 +271,8 @@ def _group_name(group: list[dict[str, Any]], forms: list[str]) -> str:
         known = entity.get("canonical")
         if known and (entity["evidence"] != "directory" or fold_key(known) in written):
             return str(known)
-    return max((e["text"] for e in group), key=len)
+    # The plain name rather than the labelled one ("X" over "Capitale French Tech X").
+    return max(group, key=lambda e: (not e.get("holds_label"), len(e["text"])))["text"]
 
 
 def _people(records: list[dict[str, Any]], canonical: dict[str, str]) -> list[PersonMention]:

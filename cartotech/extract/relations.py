@@ -252,6 +252,8 @@ def find_relations(
         )
 
     for org in (e for e in entities if e["kind"] == "org"):
+        if org.get("holds_label"):
+            add(org["text"], "awarded", org["holds_label"], org["sentence"])
         city = org.get("city")
         if city and (fold_key(city) in place_texts or city in org["text"]):
             add(org["text"], "located_in", city, org["sentence"])

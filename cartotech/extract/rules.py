@@ -58,6 +58,8 @@ class EntityRules:
     label_names: tuple[str, ...]
     #: canonical label name -> the other ways the press writes it
     label_aliases: dict[str, tuple[str, ...]]
+    #: folded word -> the label a structure named with it holds ("capitale")
+    label_qualifiers: dict[str, str]
     public_body_phrases: tuple[str, ...]
     #: folded place name -> entry.
     places: dict[str, PlaceEntry]
@@ -110,6 +112,11 @@ def entity_rules() -> EntityRules:
         max_role_words=max(len(key.split()) for key in roles),
         name_rules=tuple((re.compile(r["pattern"]), str(r["type"])) for r in data["name_rules"]),
         label_names=tuple(str(n) for n in data["label_names"]),
+        label_qualifiers={
+            fold_key(str(word)): str(label)
+            for label, words in data.get("label_qualifiers", {}).items()
+            for word in words
+        },
         label_aliases={
             str(name): tuple(str(form) for form in forms)
             for name, forms in data.get("label_aliases", {}).items()

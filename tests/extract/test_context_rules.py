@@ -174,3 +174,19 @@ def test_a_directory_name_the_article_does_not_write_is_an_alias() -> None:
     (org,) = extractor.extract("Last year ZR Bots hired ten engineers.", "en").organizations
     assert org.name == "ZR Bots"
     assert "Zorblex Robotics SAS" in org.aliases
+
+
+def test_a_labelled_french_tech_structure_is_one_organisation_holding_the_label(
+    extractor: Any,
+) -> None:
+    text = (
+        "Odile Ferrant, présidente de la Capitale French Tech Brest Bretagne Ouest, se réjouit. "
+        "La Brest French Tech Bretagne Ouest fédère 300 start-up."
+    )
+    extraction = extractor.extract(text, "fr")
+    structures = [o for o in extraction.organizations if "Brest" in o.name]
+    assert len(structures) == 1
+    (structure,) = structures
+    assert structure.name == "Brest French Tech Bretagne Ouest"
+    assert (structure.name, "awarded", "Capitale French Tech") in _triples(extraction)
+    assert extraction.people[0].organization == structure.name
