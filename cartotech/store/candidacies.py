@@ -15,10 +15,11 @@ territory pages already list them with their validity.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import ColumnElement, Connection, delete, func, select, update
 
 from cartotech.domain import AwardRecord, SourceRecord
 from cartotech.domain.participation import (
@@ -61,6 +62,7 @@ __all__ = [
     "get_candidacy",
     "list_candidacies",
     "list_evidence",
+    "list_pending_evidence",
     "remove_candidacy_manager",
     "require_candidacy_manager",
     "set_candidacy_state",
@@ -341,6 +343,44 @@ def list_evidence(conn: Connection, candidacy_id: int) -> list[dict[str, Any]]:
         .order_by(candidacy_evidence.c.criterion_key, candidacy_evidence.c.id)
     )  # fmt: skip
     return [dict(r._mapping) for r in rows]
+
+
+def list_pending_evidence(
+    conn: Connection,
+    *,
+    territory_ids: Iterable[str] | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """Declared evidence waiting for a moderator, across candidacies, oldest first, each
+    with its candidacy's ``candidacy_name`` and ``programme_key``; and the total.
+    ``territory_ids``: only the candidacies covering one of these territories (an empty
+    list gives none)."""
+    where: list[ColumnElement[bool]] = [candidacy_evidence.c.state == EvidenceState.SUBMITTED.value]
+    if territory_ids is not None:
+        where.append(
+            candidacy_evidence.c.candidacy_id.in_(
+                select(candidacy_territories.c.candidacy_id).where(
+                    candidacy_territories.c.territory_id.in_(list(territory_ids))
+                )
+            )
+        )
+    total = conn.execute(
+        select(func.count()).select_from(candidacy_evidence).where(*where)
+    ).scalar_one()
+    rows = conn.execute(
+        select(
+            candidacy_evidence,
+            candidacies.c.name.label("candidacy_name"),
+            candidacies.c.programme_key,
+        )
+        .join(candidacies, candidacies.c.id == candidacy_evidence.c.candidacy_id)
+        .where(*where)
+        .order_by(candidacy_evidence.c.created_at, candidacy_evidence.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [dict(r._mapping) for r in rows], int(total)
 
 
 def _years_later(day: date, years: int) -> date:

@@ -15,10 +15,12 @@ inside it with a single-table query. iCalendar rendering is
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, false, func, or_, select, update
 
 from cartotech.domain import SourceKind, SourceRecord
 from cartotech.domain.participation import EventInput, EventState, SystemActor, User, Who
@@ -39,6 +41,7 @@ from cartotech.store.schema import actors, events, sources
 from cartotech.store.sources import ensure_source
 
 __all__ = [
+    "EventOrder",
     "accept_event",
     "actor_calendar",
     "event_scope_condition",
@@ -193,19 +196,60 @@ def get_event(conn: Connection, event_id: int) -> dict[str, Any]:
     return dict(row._mapping)
 
 
+class EventOrder(StrEnum):
+    """How :func:`list_events` sorts: by submission (the moderation queue), by start
+    time (coming events), by start time latest first (past events)."""
+
+    SUBMITTED = "submitted"
+    START = "start"
+    START_DESC = "start_desc"
+
+
+_ORDERS = {
+    EventOrder.SUBMITTED: (events.c.created_at, events.c.id),
+    EventOrder.START: (events.c.starts_at, events.c.id),
+    EventOrder.START_DESC: (events.c.starts_at.desc(), events.c.id.desc()),
+}
+
+
 def list_events(
     conn: Connection,
     *,
     state: EventState | None = EventState.SUBMITTED,
+    territory_ids: Iterable[str] | None = None,
+    referential: Referential | None = None,
+    since: datetime | None = None,
+    ended_before: datetime | None = None,
+    order: EventOrder = EventOrder.SUBMITTED,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Events in ``state`` (default: the moderation queue), oldest submission first;
-    and the total."""
-    where = [] if state is None else [events.c.state == EventState(state).value]
+    """Events in ``state`` (default: the moderation queue) and the total.
+
+    ``territory_ids``: only those placed in one of these territories or inside one
+    (a territory manager's scope; needs ``referential``; an empty scope gives none).
+    ``since``: only those not over before it (their end, or start, at or after it);
+    ``ended_before``: only those over before it. ``order``: oldest submission first
+    (default), or by start time.
+    """
+    where: list[ColumnElement[bool]] = []
+    if state is not None:
+        where.append(events.c.state == EventState(state).value)
+    if territory_ids is not None:
+        if referential is None:
+            raise TypeError("list_events: territory_ids needs the referential")
+        scopes = [t for t in dict.fromkeys(territory_ids) if referential.exists(t)]
+        where.append(
+            or_(*(event_scope_condition(t, referential) for t in scopes)) if scopes else false()
+        )
+    last_moment = func.coalesce(events.c.ends_at, events.c.starts_at)
+    if since is not None:
+        where.append(last_moment >= utc_now(since))
+    if ended_before is not None:
+        where.append(last_moment < utc_now(ended_before))
     total = conn.execute(select(func.count()).select_from(events).where(*where)).scalar_one()
     rows = conn.execute(
-        _select().where(*where).order_by(events.c.created_at, events.c.id)
+        _select().where(*where).order_by(*_ORDERS[EventOrder(order)])
         .limit(limit).offset(offset)
     )  # fmt: skip
     return [dict(r._mapping) for r in rows], int(total)

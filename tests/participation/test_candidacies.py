@@ -40,6 +40,7 @@ from cartotech.store.candidacies import (
     create_candidacy,
     decide_evidence,
     get_candidacy,
+    list_pending_evidence,
     set_candidacy_state,
 )
 from cartotech.store.candidacy_scores import score_candidacy
@@ -459,3 +460,36 @@ def test_unknown_programme_and_territory(
             by=admin,
             referential=referential,
         )
+
+
+def test_pending_evidence_across_candidacies(
+    directory_engine: Engine, referential: Referential, admin: User, moderator: User
+) -> None:
+    lille = _candidacy(directory_engine, referential, admin)
+    bordeaux = _candidacy(directory_engine, referential, admin, territories=(BORDEAUX_EPCI,))
+    ids = []
+    for candidacy, minutes in ((lille, 2), (bordeaux, 1), (lille, 3)):
+        with unit_of_work(directory_engine) as conn:
+            ids.append(
+                add_declared_evidence(
+                    conn,
+                    candidacy,
+                    "legal_entity",
+                    kind="link",
+                    reference=f"https://example.org/{minutes}",
+                    by=admin,
+                    referential=referential,
+                    now=NOW + timedelta(minutes=minutes),
+                )  # fmt: skip
+            )
+    with unit_of_work(directory_engine) as conn:
+        decide_evidence(conn, ids[2], accept=True, by=moderator, now=NOW)
+        rows, total = list_pending_evidence(conn)
+        assert (total, [r["id"] for r in rows]) == (2, [ids[1], ids[0]])  # oldest first
+        assert rows[1]["candidacy_name"] == "French Tech Lille"
+        assert rows[1]["programme_key"] == "capitale-french-tech"
+        rows, total = list_pending_evidence(conn, territory_ids=[LILLE_EPCI])
+        assert (total, [r["id"] for r in rows]) == (1, [ids[0]])
+        assert list_pending_evidence(conn, territory_ids=[]) == ([], 0)
+        rows, total = list_pending_evidence(conn, limit=1, offset=1)
+        assert (total, [r["id"] for r in rows]) == (2, [ids[0]])

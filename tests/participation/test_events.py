@@ -16,6 +16,7 @@ from cartotech.errors import InputError
 from cartotech.geo import Referential
 from cartotech.store import unit_of_work
 from cartotech.store.events import (
+    EventOrder,
     accept_event,
     actor_calendar,
     get_event,
@@ -24,7 +25,7 @@ from cartotech.store.events import (
     submit_event,
     territory_calendar,
 )
-from tests.participation.conftest import LILLE, NORD, NOW, actor_id
+from tests.participation.conftest import LILLE, LILLE_EPCI, NORD, NOW, actor_id
 
 TECH_DAYS = EventInput(
     title="Lille's Tech Days",
@@ -86,6 +87,51 @@ def test_calendar_window(
         assert not territory_calendar(
             conn, LILLE, referential=referential, end=datetime(2026, 6, 12, 8, tzinfo=UTC)
         )
+
+
+def test_list_events_by_start_scope_and_since(
+    directory_engine: Engine, referential: Referential, moderator: User
+) -> None:
+    from dataclasses import replace
+
+    def at(day: int, territory: str = LILLE) -> EventInput:
+        start = datetime(2026, 6, day, 9, tzinfo=UTC)
+        return replace(TECH_DAYS, title=f"day {day}", starts_at=start,
+                       ends_at=start + timedelta(hours=2), territory_id=territory)  # fmt: skip
+
+    # submitted in this order: 20 (Lille), 5 (Bordeaux), 12 (Lille), 28 (Lille, rejected)
+    ids = {day: _submit(directory_engine, referential, at(day, territory))
+           for day, territory in ((20, LILLE), (5, "fr:commune:33063"), (12, LILLE),
+                                  (28, LILLE))}  # fmt: skip
+    with directory_engine.connect() as conn:
+        queue, _ = list_events(conn)
+        assert [e["id"] for e in queue] == list(ids.values())  # by submission
+    with unit_of_work(directory_engine) as conn:
+        for day in (20, 5, 12):
+            accept_event(conn, ids[day], by=moderator, referential=referential, now=NOW)
+        reject_event(conn, ids[28], by=moderator, referential=referential, reason="no", now=NOW)
+
+    def listed(**kw) -> list[int]:
+        with directory_engine.connect() as conn:
+            rows, total = list_events(conn, state=EventState.ACCEPTED, **kw)
+        assert total == len(rows)
+        return [next(d for d, i in ids.items() if i == row["id"]) for row in rows]
+
+    assert listed(order=EventOrder.START) == [5, 12, 20]
+    assert listed(order=EventOrder.START_DESC) == [20, 12, 5]
+    # over at 11:00: still listed from 11:00, not after
+    assert listed(order=EventOrder.START, since=datetime(2026, 6, 12, 11, tzinfo=UTC)) == [12, 20]
+    assert listed(order=EventOrder.START, since=datetime(2026, 6, 12, 11, 1, tzinfo=UTC)) == [20]
+    assert listed(
+        order=EventOrder.START, ended_before=datetime(2026, 6, 12, 11, 1, tzinfo=UTC)
+    ) == [5, 12]
+    scoped = {"referential": referential, "order": EventOrder.START}
+    assert listed(territory_ids=[LILLE_EPCI], **scoped) == [12, 20]
+    assert listed(territory_ids=[NORD, "fr:commune:33063"], **scoped) == [5, 12, 20]
+    assert listed(territory_ids=["fr:departement:62"], **scoped) == []
+    assert listed(territory_ids=[], **scoped) == []
+    with pytest.raises(TypeError), directory_engine.connect() as conn:
+        list_events(conn, territory_ids=[LILLE])
 
 
 def test_territory_manager_decides_only_in_their_territory(

@@ -13,6 +13,10 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from cartotech.domain.participation import EventInput
+from cartotech.geo import get_referential
+from cartotech.store import unit_of_work
+from cartotech.store.events import submit_event
 from cartotech.store.schema import actors, events
 from tests.web import participation_support
 from tests.web.auth_support import csrf_of
@@ -27,6 +31,7 @@ from tests.web.participation_support import (
 smtp = participation_support.smtp
 psite = participation_support.psite
 
+LILLE = "fr:commune:59350"
 HOSTILE_TITLE = "<script>alert('event')</script> Meetup"
 HOSTILE_DESCRIPTION = '<img src=x onerror="alert(1)">\nBEGIN:VEVENT'
 
@@ -87,6 +92,32 @@ def test_an_event_goes_from_the_form_to_the_calendars(psite: ParticipationSite) 
     assert ics.headers["content-type"].startswith("text/calendar")
     summaries = [str(e["SUMMARY"]) for e in Calendar.from_ical(ics.content).walk("VEVENT")]
     assert "Meetup IA de Lille" in summaries
+
+
+def test_the_events_page_lists_coming_soonest_first_and_past_latest_first(
+    psite: ParticipationSite,
+) -> None:
+    now = datetime.now(UTC)
+    moderator = psite.moderator_client()
+    referential = get_referential()
+    # submitted out of date order; one a territory manager of Marseille may not see
+    for days, title in ((40, "Coming later"), (-30, "Past recent"), (10, "Coming soon"),
+                        (-200, "Past older"), (-400, "Past too old")):  # fmt: skip
+        start = now + timedelta(days=days)
+        event = EventInput(title=title, starts_at=start, ends_at=start + timedelta(hours=2),
+                           territory_id=LILLE, contact_email="o@example.org")  # fmt: skip
+        with unit_of_work(psite.engine) as conn:
+            submit_event(conn, event, referential=referential)
+    marseille = psite.logged_in(MARSEILLE_MANAGER, MANAGER_PASSWORD).get("/moderation").text
+    assert "Coming soon" not in marseille
+    queue = moderator.get("/moderation").text
+    assert queue.index("Coming later") < queue.index("Past recent") < queue.index("Coming soon")
+    for title in ("Coming later", "Past recent", "Coming soon", "Past older", "Past too old"):
+        assert decide(moderator, event_id(psite, title), "accept").status_code == 303
+    html = psite.client().get("/events").text
+    assert html.index("Coming soon") < html.index("Coming later") < html.index("Past recent")
+    assert html.index("Past recent") < html.index("Past older")
+    assert "Past too old" not in html
 
 
 def test_a_manager_rejects_with_a_reason(psite: ParticipationSite) -> None:

@@ -20,12 +20,11 @@ from cartotech.domain.permissions import can_decide_event
 from cartotech.errors import CartotechError, InputError, NotFound
 from cartotech.geo import Referential
 from cartotech.store import get_actor, unit_of_work
-from cartotech.store.events import get_event, list_events, submit_event
+from cartotech.store.events import EventOrder, get_event, list_events, submit_event
 from cartotech.web.auth import OptionalUserDep
 from cartotech.web.deps import ConnectionDep, ReferentialDep
 from cartotech.web.pages.forms import (
     HONEYPOT_FIELD,
-    as_utc,
     event_view,
     form_error,
     local_datetime,
@@ -48,16 +47,19 @@ def upcoming_events(
     conn: Connection, referential: Referential
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Accepted events not over yet (soonest first), and those of the past year (latest
-    first). The store lists them by submission; a site has a few hundred at most."""
+    first), at most ``MAX_LISTED`` each."""
     now = datetime.now(UTC) - timedelta(days=1)
-    year_ago = now - timedelta(days=365)
-    rows, _ = list_events(conn, state=EventState.ACCEPTED, limit=2000)
-    rows.sort(key=lambda r: (as_utc(r["starts_at"]), r["id"]))
-    coming = [r for r in rows if as_utc(r["ends_at"] or r["starts_at"]) >= now]
-    past = [r for r in rows if year_ago <= as_utc(r["ends_at"] or r["starts_at"]) < now]
+    accepted = EventState.ACCEPTED
+    coming, _ = list_events(
+        conn, state=accepted, since=now, order=EventOrder.START, limit=MAX_LISTED
+    )
+    past, _ = list_events(
+        conn, state=accepted, since=now - timedelta(days=365), ended_before=now,
+        order=EventOrder.START_DESC, limit=MAX_LISTED,
+    )  # fmt: skip
     return (
-        [event_view(r, referential) for r in coming[:MAX_LISTED]],
-        [event_view(r, referential) for r in past[::-1][:MAX_LISTED]],
+        [event_view(r, referential) for r in coming],
+        [event_view(r, referential) for r in past],
     )
 
 

@@ -18,13 +18,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import Connection, Engine
 
 from cartotech.domain.participation import EventState, Role, SubmissionState, User
-from cartotech.domain.permissions import can_decide_event, can_moderate, has_role, require
+from cartotech.domain.permissions import can_moderate, has_role, require
 from cartotech.errors import InputError
 from cartotech.geo import Referential
 from cartotech.labels import get_programme
 from cartotech.mail import MailFailed, MailUnavailable
 from cartotech.store import unit_of_work
-from cartotech.store.candidacies import decide_evidence, list_candidacies, list_evidence
+from cartotech.store.candidacies import decide_evidence, list_pending_evidence
 from cartotech.store.events import accept_event, list_events, reject_event
 from cartotech.store.logins import PASSWORD_TOKEN_TTL
 from cartotech.store.moderation import (
@@ -69,14 +69,12 @@ def _submission_view(
 
 
 def _pending_evidence(conn: Connection) -> list[dict[str, Any]]:
-    out = []
-    for candidacy in list_candidacies(conn):
-        programme = get_programme(candidacy["programme_key"])
-        for item in list_evidence(conn, candidacy["id"]):
-            if item["state"] == "submitted":
-                criterion = programme.criterion(item["criterion_key"])
-                out.append({**item, "candidacy": candidacy, "criterion": criterion})
-    return out
+    rows, _ = list_pending_evidence(conn, limit=QUEUE_SIZE)
+    return [
+        {**item, "candidacy": {"id": item["candidacy_id"], "name": item["candidacy_name"]},
+         "criterion": get_programme(item["programme_key"]).criterion(item["criterion_key"])}
+        for item in rows
+    ]  # fmt: skip
 
 
 @router.get("", response_class=HTMLResponse)
@@ -96,12 +94,11 @@ def queue(
         rows, _ = list_submissions(conn, state=SubmissionState.VERIFIED, limit=QUEUE_SIZE)
         submissions = [_submission_view(conn, row, referential) for row in rows]
         evidence = _pending_evidence(conn)
-    event_rows, _ = list_events(conn, state=EventState.SUBMITTED, limit=QUEUE_SIZE)
-    events = [
-        event_view(row, referential)
-        for row in event_rows
-        if can_decide_event(user, row["territory_id"], referential)
-    ]
+    event_rows, _ = list_events(
+        conn, state=EventState.SUBMITTED, limit=QUEUE_SIZE, referential=referential,
+        territory_ids=None if moderator else user.territory_ids,
+    )  # fmt: skip
+    events = [event_view(row, referential) for row in event_rows]
     return render(
         request,
         "participation/moderation.html",
