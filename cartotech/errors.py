@@ -50,6 +50,13 @@ class InputTooLarge(InputError):
     code = "input_too_large"
 
 
+class UnsupportedFileType(InputError):
+    """An uploaded file is not of a kind cartotech accepts (judged by its bytes)."""
+
+    status_code = 415
+    code = "unsupported_file_type"
+
+
 class InvalidTerritoryId(InputError):
     """A territory id does not have the form ``fr:commune:13055`` or ``group:slug``."""
 

@@ -15,6 +15,7 @@ from cartotech.errors import CartotechError
 from cartotech.geo import get_referential
 from cartotech.ingest import load_directory_file
 from cartotech.press import ArticleExtractor, IngestReport, ingest_paths, load_extractor
+from cartotech.settings import get_settings
 from cartotech.store import (
     ImportReport,
     create_store_engine,
@@ -24,6 +25,7 @@ from cartotech.store import (
     migrate,
     unit_of_work,
 )
+from cartotech.store.evidence_files import EvidenceFiles
 from cartotech.store.participation_demo import ParticipationDemo, load_participation_demo
 from cartotech.store.schema import sources
 
@@ -157,7 +159,12 @@ def build_demo(database: Path, *, extractor: ArticleExtractor | None = None) -> 
         press = ingest_paths(
             engine, demo_press_paths(), extractor=extractor or _ExtractorOnFirstUse(engine)
         )
-        participation = load_participation_demo(engine, get_referential())
+        # The files beside the database, where `cartotech serve --db` looks for them.
+        settings = get_settings(database_url=f"sqlite:///{database}")
+        files = EvidenceFiles(
+            settings.files_dir() / "evidence", max_bytes=settings.max_upload_bytes
+        )
+        participation = load_participation_demo(engine, get_referential(), files)
     finally:
         engine.dispose()
     if press.bad:

@@ -53,6 +53,18 @@ class Settings(BaseSettings):
         ge=1,
         description="Largest directory file `cartotech import` accepts, in bytes.",
     )
+    max_upload_bytes: int = Field(
+        default=10_000_000,
+        ge=1,
+        description="Largest file a candidacy's manager may upload as declared evidence, in "
+        "bytes (10 MB); a larger one is refused with 413.",
+    )
+    data_dir: Path | None = Field(
+        default=None,
+        description="Directory of uploaded files (evidence of candidacies, under evidence/, "
+        "named by their sha256); unset: cartotech-data beside the SQLite database file, or "
+        "./cartotech-data with PostgreSQL. Back it up with the database.",
+    )
     session_cookie_secure: bool | None = Field(
         default=None,
         description="Send the session cookie only over HTTPS (its Secure flag, and the "
@@ -144,6 +156,14 @@ class Settings(BaseSettings):
         if self.session_cookie_secure is None:
             return self.environment is Environment.PRODUCTION
         return self.session_cookie_secure
+
+    def files_dir(self) -> Path:
+        """The directory of uploaded files (CARTOTECH_DATA_DIR or its default)."""
+        if self.data_dir is not None:
+            return self.data_dir
+        database = self.sqlite_path()
+        base = database.parent if database is not None else Path(".")
+        return base / "cartotech-data"
 
     def sqlite_path(self) -> Path | None:
         """The database file when the store is SQLite, else None."""

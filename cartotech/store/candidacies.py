@@ -15,6 +15,7 @@ territory pages already list them with their validity.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
@@ -43,6 +44,7 @@ from cartotech.labels import CriterionKind, get_programme
 from cartotech.store._participation import user_id_of, utc_now
 from cartotech.store.actors import actor_id_by_key
 from cartotech.store.audit import record_audit
+from cartotech.store.evidence_files import ACCEPTED_TYPES
 from cartotech.store.facts import add_award
 from cartotech.store.schema import (
     candidacies,
@@ -60,6 +62,7 @@ __all__ = [
     "create_candidacy",
     "decide_evidence",
     "get_candidacy",
+    "get_evidence",
     "list_candidacies",
     "list_evidence",
     "list_pending_evidence",
@@ -68,7 +71,8 @@ __all__ = [
     "set_candidacy_state",
 ]
 
-MAX_REFERENCE = 500
+MAX_FILE_NAME = 200
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 # States a manager may move a candidacy to (awards are recorded by award_candidacy).
 _MANAGER_STATES = {CandidacyState.DRAFT, CandidacyState.SUBMITTED, CandidacyState.WITHDRAWN}
 
@@ -274,11 +278,15 @@ def add_declared_evidence(
     by: Who,
     referential: Referential,
     note: str | None = None,
+    file_name: str | None = None,
+    content_type: str | None = None,
     now: datetime | None = None,
 ) -> int:
     """Attach a piece of evidence to a declared criterion: ``kind`` ``link`` (a web
-    address) or ``upload`` (the reference of a file the web layer stored). It counts
-    once a moderator accepts it."""
+    address) or ``upload`` (the sha256 of a file stored by
+    :class:`~cartotech.store.evidence_files.EvidenceFiles`, with the ``file_name`` it
+    had, display text only, and its ``content_type``). It counts once a moderator
+    accepts it."""
     now = utc_now(now)
     row = require_candidacy_manager(conn, candidacy_id, by, referential)
     criterion = get_programme(row.programme_key).criterion(criterion_key)
@@ -290,7 +298,13 @@ def add_declared_evidence(
     if kind == "link":
         clean = clean_url(reference, field="reference")
     elif kind == "upload":
-        clean = clean_text(reference, field="reference", max_length=MAX_REFERENCE)
+        clean = reference if _SHA256.fullmatch(reference or "") else None
+        if clean is None:
+            raise InputError(f"upload reference {reference!r}: expected the file's sha256 "
+                             "(64 lowercase hex digits)", field="reference")  # fmt: skip
+        if content_type not in ACCEPTED_TYPES:
+            raise InputError(f"upload content type {content_type!r}: expected one of "
+                             f"{', '.join(ACCEPTED_TYPES)}", field="content_type")  # fmt: skip
     else:
         raise InputError(f"evidence kind {kind!r}: expected link or upload", field="kind")
     if clean is None:
@@ -300,13 +314,17 @@ def add_declared_evidence(
         "reference": clean, "note": clean_text(note, field="note", max_length=MAX_COMMENT,
                                                multiline=True),
         "state": EvidenceState.SUBMITTED.value, "submitted_by": user_id_of(by), "created_at": now,
+        "file_name": clean_text(file_name, field="file_name", max_length=MAX_FILE_NAME)
+        if kind == "upload" else None,
+        "content_type": content_type if kind == "upload" else None,
     }  # fmt: skip
     evidence_id = int(
         conn.execute(
             candidacy_evidence.insert().values(**values).returning(candidacy_evidence.c.id)
         ).scalar_one()
     )
-    after = {k: values[k] for k in ("candidacy_id", "criterion_key", "kind", "reference")}
+    after = {k: values[k] for k in ("candidacy_id", "criterion_key", "kind", "reference",
+                                    "file_name")}  # fmt: skip
     record_audit(conn, by, "evidence.submit", "evidence", evidence_id, after=after, at=now)
     return evidence_id
 
@@ -335,6 +353,16 @@ def decide_evidence(
     record_audit(conn, by, f"evidence.{'accept' if accept else 'reject'}", "evidence",
                  evidence_id, before={"state": row.state},
                  after={"state": state.value, "reason": text}, at=now)  # fmt: skip
+
+
+def get_evidence(conn: Connection, evidence_id: int) -> dict[str, Any]:
+    """One piece of declared evidence."""
+    row = conn.execute(
+        select(candidacy_evidence).where(candidacy_evidence.c.id == evidence_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no evidence {evidence_id}", field="evidence")
+    return dict(row._mapping)
 
 
 def list_evidence(conn: Connection, candidacy_id: int) -> list[dict[str, Any]]:

@@ -50,7 +50,11 @@ from cartotech.store.schema import (
 )
 from cartotech.store.territories import territory_condition
 
-__all__ = ["measure_criterion", "score_candidacy"]
+__all__ = ["UPLOADED_LABEL", "measure_criterion", "score_candidacy"]
+
+# The label of an uploaded file in a score: its name is shown only to those who may
+# download it (the candidacy's managers, moderators).
+UPLOADED_LABEL = "uploaded document"
 
 
 def _end_of(day: date) -> datetime:
@@ -197,9 +201,11 @@ def _declared(
     ).all()  # fmt: skip
     accepted, pending = [], []
     for r in rows:
-        source = {"key": f"evidence:{r.id}", "kind": r.kind, "title": r.note or r.reference,
+        # An uploaded file is named by its hash; who may read it sees its name on the page.
+        label = r.reference if r.kind == "link" else UPLOADED_LABEL
+        source = {"key": f"evidence:{r.id}", "kind": r.kind, "title": r.note or label,
                   "url": r.reference if r.kind == "link" else None}  # fmt: skip
-        item = EvidenceItem("evidence", int(r.id), r.reference, 1, source,
+        item = EvidenceItem("evidence", int(r.id), label, 1, source,
                             {"state": r.state, "checked_at": r.decided_at})  # fmt: skip
         if r.state == EvidenceState.ACCEPTED.value and r.decided_at < _end_of(as_of):
             accepted.append(item)

@@ -11,6 +11,8 @@ the demo press articles of ``cartotech/data/press`` (fictional, CC0).
 
 from __future__ import annotations
 
+import hashlib
+import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -38,6 +40,7 @@ from cartotech.store.candidacies import (
 )
 from cartotech.store.engine import unit_of_work
 from cartotech.store.events import accept_event, submit_event
+from cartotech.store.evidence_files import EvidenceFiles
 from cartotech.store.funding import add_funding_call
 from cartotech.store.petitions import confirm_signature, create_petition, sign_petition
 from cartotech.store.schema import actors, petitions
@@ -233,11 +236,25 @@ _ACTOR_KEYS = {
 }  # fmt: skip
 
 
-def load_participation_demo(engine: Engine, referential: Referential) -> ParticipationDemo:
+# The demo's uploaded evidence: a one-page PDF (fictitious manifesto).
+DEMO_MANIFESTO = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def load_participation_demo(
+    engine: Engine, referential: Referential, files: EvidenceFiles | None = None
+) -> ParticipationDemo:
     """Add the demo's participation data unless it is there already (see the module
-    docstring); the curated directory must be imported first."""
+    docstring); the curated directory must be imported first. The uploaded manifesto
+    is written to ``files`` when given (the row cites it by its hash either way)."""
     by = SystemActor.IMPORT
     now = DEMO_NOW
+    if files is not None:
+        files.save(io.BytesIO(DEMO_MANIFESTO))
     with unit_of_work(engine) as conn:
         if conn.execute(
             select(petitions.c.id).where(petitions.c.slug == DEMO_PETITION_SLUG)
@@ -271,8 +288,9 @@ def load_participation_demo(engine: Engine, referential: Referential) -> Partici
         )  # fmt: skip
         decide_evidence(conn, legal, accept=True, by=moderator, now=now)
         add_declared_evidence(conn, candidacy, "manifesto", kind="upload",
-                              reference="uploads/demo/manifeste-signe.pdf", by=manager,
-                              referential=referential, now=now)  # fmt: skip
+                              reference=hashlib.sha256(DEMO_MANIFESTO).hexdigest(), by=manager,
+                              referential=referential, file_name="manifeste-signe.pdf",
+                              content_type="application/pdf", now=now)  # fmt: skip
         set_candidacy_state(conn, candidacy, CandidacyState.SUBMITTED, by=manager,
                             referential=referential, now=now)  # fmt: skip
         petition = create_petition(

@@ -592,6 +592,9 @@ candidacy_evidence = Table(
     Column("kind", String(8), nullable=False),
     Column("reference", Text, nullable=False),
     Column("note", Text),
+    # Uploads: the name the file had (display text only) and its type found from its bytes.
+    Column("file_name", Text),
+    Column("content_type", String(100)),
     Column("state", String(16), nullable=False),
     Column("submitted_by", ForeignKey("users.id", ondelete="SET NULL")),
     Column("created_at", UTCDateTime, nullable=False),

@@ -20,7 +20,11 @@ from cartotech.store.logins import LoginPolicy
 from cartotech.web import pages
 from cartotech.web.api import actors, admin, map_api, participation, territories
 from cartotech.web.errors import install_error_handlers
-from cartotech.web.security import SecurityHeadersMiddleware, csrf_protect
+from cartotech.web.security import (
+    SecurityHeadersMiddleware,
+    UploadLimitMiddleware,
+    csrf_protect,
+)
 from cartotech.web.sessions import SessionMiddleware
 
 __all__ = ["create_app"]
@@ -81,6 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         secure=settings.cookie_secure,
     )
     app.add_middleware(SecurityHeadersMiddleware, tile_url=settings.map_tile_url)
+    # Outermost: an oversized upload is refused before anything reads its body.
+    app.add_middleware(UploadLimitMiddleware, max_upload_bytes=settings.max_upload_bytes)
 
     @app.middleware("http")
     async def server_timing(request: Request, call_next: Any) -> Response:

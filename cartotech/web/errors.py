@@ -16,7 +16,7 @@ from cartotech.errors import CartotechError
 
 __all__ = ["install_error_handlers", "error_response"]
 
-CODES = {404: "not_found", 405: "method_not_allowed"}
+CODES = {404: "not_found", 405: "method_not_allowed", 413: "input_too_large"}
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:

@@ -26,9 +26,11 @@ script, so it gets a policy of its own that allows that and nothing else.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from starlette.datastructures import MutableHeaders
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -36,6 +38,9 @@ from cartotech.errors import CartotechError
 from cartotech.web.sessions import get_session
 
 __all__ = [
+    "FORM_OVERHEAD",
+    "UPLOAD_PATH",
+    "UploadLimitMiddleware",
     "CSRF_FIELD",
     "CSRF_HEADER",
     "CsrfFailed",
@@ -152,3 +157,27 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+# The routes that take a file, and what their form adds to it (token, fields, headers).
+UPLOAD_PATH = re.compile(r"/candidacies/[0-9]+/evidence/upload")
+FORM_OVERHEAD = 64 * 1024
+
+
+class UploadLimitMiddleware:
+    """Limits the body of the upload routes to the largest file plus the form around it:
+    a request announcing more (Content-Length) is answered 413 before its body is read,
+    one sending more is cut off with 413 as soon as it does, before the CSRF check and
+    the form parser spool it. The route checks the file's own size against the setting."""
+
+    def __init__(self, app: ASGIApp, *, max_upload_bytes: int) -> None:
+        self.app = app
+        self.limited = RequestBodyLimitMiddleware(
+            app, max_body_size=max_upload_bytes + FORM_OVERHEAD
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and UPLOAD_PATH.fullmatch(scope["path"]):
+            await self.limited(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)

@@ -207,7 +207,8 @@ def test_score_shows_value_evidence_formula_and_what_is_missing(
             candidacy,
             "manifesto",
             kind="upload",
-            reference="uploads/manifeste-signe.pdf",
+            reference="cd" * 32,
+            content_type="application/pdf",
             by=lille_manager,
             referential=referential,
             now=NOW,
@@ -361,6 +362,9 @@ def test_declared_evidence_rules(
         ("legal_entity", "link", "javascript:alert(1)", InputError),
         ("legal_entity", "email", "x", InputError),
         ("nope", "link", "https://example.org", NotFound),
+        ("manifesto", "upload", "uploads/x.pdf", InputError),  # only a sha256 names a file
+        ("manifesto", "upload", "../" + "a" * 61, InputError),
+        ("manifesto", "upload", "ab" * 32, InputError),  # no content type found from its bytes
     ):
         with pytest.raises(error), unit_of_work(directory_engine) as conn:
             add_declared_evidence(
@@ -379,7 +383,9 @@ def test_declared_evidence_rules(
             candidacy,
             "manifesto",
             kind="upload",
-            reference="uploads/x.pdf",
+            reference="ab" * 32,
+            file_name="Manifeste.pdf",
+            content_type="application/pdf",
             by=lille_manager,
             referential=referential,
             now=NOW,

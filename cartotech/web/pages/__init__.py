@@ -6,6 +6,7 @@ from cartotech.web.pages import (
     auth,
     candidacies,
     events,
+    evidence_files,
     home,
     moderation,
     owners,
@@ -31,6 +32,7 @@ routers = [
     events.router,
     petitions.router,
     candidacies.router,
+    evidence_files.router,
 ]
 
 __all__ = ["routers"]

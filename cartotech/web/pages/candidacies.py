@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine
 
 from cartotech.domain import SourceKind, SourceRecord
 from cartotech.domain.participation import CandidacyState, Role, User
-from cartotech.domain.permissions import has_role, is_admin, require
+from cartotech.domain.permissions import can_moderate, has_role, is_admin, require
 from cartotech.domain.validation import MAX_TITLE, clean_date, clean_text, clean_url
 from cartotech.errors import CartotechError, ConflictError, InputError
 from cartotech.geo import Referential
@@ -48,7 +48,7 @@ from cartotech.web.i18n import request_language
 from cartotech.web.pages.forms import FormError, form_error, local_today, place_label
 from cartotech.web.pages.rendering import render
 
-__all__ = ["evidence_link", "router", "score_as_of"]
+__all__ = ["can_download", "evidence_link", "router", "score_as_of", "write_or_page"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -108,6 +108,12 @@ def _can_manage(conn: Connection, candidacy_id: int, user: User | None, ref: Ref
     return True
 
 
+def can_download(conn: Connection, candidacy_id: int, user: User | None, ref: Referential) -> bool:
+    """Moderators and the candidacy's managers (its team, managers of all its
+    territories, administrators) read its uploaded files."""
+    return user is not None and (can_moderate(user) or _can_manage(conn, candidacy_id, user, ref))
+
+
 @router.get("/candidacies", response_class=HTMLResponse)
 def candidacies_page(
     request: Request, user: OptionalUserDep, conn: ConnectionDep, referential: ReferentialDep
@@ -127,6 +133,20 @@ def candidacies_page(
         "participation/candidacies.html",
         {"nav": "participate", "candidacies": rows, "may_open": may_open},
     )
+
+
+def _file_names(
+    conn: Connection, candidacy: dict[str, Any], user: User | None, ref: Referential
+) -> dict[int, str]:
+    """The names of the candidacy's uploaded files by evidence id, for those who may
+    read them (empty for anyone else)."""
+    if not can_download(conn, candidacy["id"], user, ref):
+        return {}
+    return {
+        int(e["id"]): e["file_name"] or f"evidence-{e['id']}"
+        for e in candidacy["evidence"]
+        if e["kind"] == "upload"
+    }
 
 
 def _candidacy_page(
@@ -149,6 +169,9 @@ def _candidacy_page(
             "places": [(t, place_label(t, referential)) for t in candidacy["territory_ids"]],
             "petitions": list_petitions(conn, candidacy_id=candidacy_id),
             "can_manage": _can_manage(conn, candidacy_id, user, referential),
+            # Uploaded files by evidence id: their names, for those who may read them.
+            "files": _file_names(conn, candidacy, user, referential),
+            "max_upload_bytes": request.app.state.settings.max_upload_bytes,
             "can_award": user is not None and is_admin(user),
             "declared": [c for c in programme.criteria if not c.computed],
             "states": [s.value for s in MANAGER_STATES],
@@ -217,7 +240,7 @@ def candidacy_page(
     return _candidacy_page(request, user, conn, referential, candidacy_id, score_as_of(as_of))
 
 
-def _write_or_page(
+def write_or_page(
     request: Request, user: User, conn: Connection, referential: Referential, candidacy_id: int,
     write: Any,
 ) -> Response:  # fmt: skip
@@ -244,7 +267,7 @@ def add_evidence(
     reference: Annotated[str, Form(max_length=2000)] = "",
     note: Annotated[str, Form(max_length=2100)] = "",
 ) -> Response:
-    return _write_or_page(
+    return write_or_page(
         request, user, conn, referential, candidacy_id,
         lambda unit: add_declared_evidence(
             unit, candidacy_id, criterion, kind="link", reference=reference, by=user,
@@ -264,7 +287,7 @@ def change_state(
 ) -> Response:
     if state not in {s.value for s in MANAGER_STATES}:
         raise InputError(f"state {state!r}: expected draft, submitted or withdrawn", field="state")
-    return _write_or_page(
+    return write_or_page(
         request, user, conn, referential, candidacy_id,
         lambda unit: set_candidacy_state(unit, candidacy_id, CandidacyState(state), by=user,
                                          referential=referential),
@@ -281,7 +304,7 @@ def open_petition(
     title: Text = "",
     description: Annotated[str, Form(max_length=6000)] = "",
 ) -> Response:
-    return _write_or_page(
+    return write_or_page(
         request, user, conn, referential, candidacy_id,
         lambda unit: create_petition(unit, title=title, description=description or None,
                                      candidacy_id=candidacy_id, by=user,
@@ -322,4 +345,4 @@ def record_award(
             valid_until=date.fromisoformat(until) if until else None,
         )  # fmt: skip
 
-    return _write_or_page(request, user, conn, referential, candidacy_id, write)
+    return write_or_page(request, user, conn, referential, candidacy_id, write)
