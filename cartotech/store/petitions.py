@@ -168,12 +168,16 @@ def close_petition(
     conn: Connection, petition_id: int, *, by: Who, referential: Referential,
     now: datetime | None = None,
 ) -> None:  # fmt: skip
+    """Stop a petition taking signatures (its candidacy's managers; moderators for a
+    standalone one); the signatures stay, and pending ones can no longer be confirmed."""
     now = utc_now(now)
     row = _petition(conn, petition_id)
     if row.candidacy_id is not None:
         require_candidacy_manager(conn, row.candidacy_id, by, referential)
     elif isinstance(by, User):
         require(can_moderate(by), "only moderators close standalone petitions")
+    if row.state == PetitionState.CLOSED.value:
+        raise InvalidState(f"petition {row.slug!r} is already closed")
     conn.execute(
         update(petitions).where(petitions.c.id == petition_id)
         .values(state=PetitionState.CLOSED.value, updated_at=now)

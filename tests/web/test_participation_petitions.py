@@ -279,3 +279,48 @@ def test_moderators_open_standalone_petitions_and_visitors_cannot(
     assert again.status_code == 409
     assert "choose another" in again.text
     assert psite.count(petitions) == 2
+
+
+def test_the_candidacys_managers_close_its_petition(psite: ParticipationSite) -> None:
+    pending = psite.client()
+    assert sign(pending, "pending@example.org").status_code == 200  # not confirmed yet
+    visitor = psite.client()
+    assert "Clore la pétition" not in visitor.get(PAGE).text
+    token = csrf_of(visitor.get(PAGE).text)
+    assert visitor.post(f"{PAGE}/close", data={"csrf_token": token}).status_code == 303  # login
+    other = psite.logged_in(MARSEILLE_MANAGER, MANAGER_PASSWORD)
+    assert "Clore la pétition" not in other.get(PAGE).text
+    assert other.post(f"{PAGE}/close", data={"csrf_token": token}).status_code == 403
+    manager = psite.logged_in(LILLE_MANAGER, MANAGER_PASSWORD)
+    page = manager.get(PAGE).text
+    assert "Clore la pétition" in page
+    assert manager.post(f"{PAGE}/close").status_code == 403  # no CSRF token
+    assert psite.scalar(select(petitions.c.state).where(petitions.c.slug == PETITION)) == "open"
+
+    closed = manager.post(f"{PAGE}/close", data={"csrf_token": csrf_of(page)})
+    assert (closed.status_code, closed.headers["location"]) == (303, PAGE)
+    assert psite.scalar(select(petitions.c.state).where(petitions.c.slug == PETITION)) == "closed"
+    html = visitor.get(PAGE).text
+    assert "Cette pétition est close." in html
+    assert 'action="/petitions/' not in html  # neither the signing form nor the close one
+    late = psite.client()
+    token = csrf_of(late.get("/events/new").text)  # the page has no form any more
+    data = {"name": "Jeanne Test", "email": "late@example.org", "csrf_token": token}
+    assert late.post(f"{PAGE}/sign", data=data).status_code == 409
+    assert manager.post(f"{PAGE}/close", data={"csrf_token": csrf_of(page)}).status_code == 409
+    assert count(visitor) == DEMO_COUNT  # the confirmed signatures stay counted
+
+
+def test_moderators_close_a_standalone_petition(psite: ParticipationSite) -> None:
+    moderator = psite.moderator_client()
+    page = moderator.get("/petitions").text
+    opened = moderator.post("/petitions", data={"title": "Un fablab à Tourcoing",
+                                                "csrf_token": csrf_of(page)})  # fmt: skip
+    standalone = opened.headers["location"]
+    manager = psite.logged_in(LILLE_MANAGER, MANAGER_PASSWORD)
+    token = csrf_of(manager.get(standalone).text)
+    assert manager.post(f"{standalone}/close", data={"csrf_token": token}).status_code == 403
+    assert "Clore la pétition" in moderator.get(standalone).text
+    closed = moderator.post(f"{standalone}/close", data={"csrf_token": csrf_of(page)})
+    assert closed.status_code == 303
+    assert "Cette pétition est close." in moderator.get(standalone).text

@@ -20,7 +20,7 @@ import csv
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Connection, Engine
 
@@ -34,6 +34,7 @@ from cartotech.store import unit_of_work
 from cartotech.store.candidacies import get_candidacy, require_candidacy_manager
 from cartotech.store.petitions import (
     CONFIRM_TTL,
+    close_petition,
     confirm_signature,
     create_petition,
     get_petition,
@@ -232,6 +233,23 @@ def sign(
         return _petition_page(request, conn, referential, user, slug, form=form,
                               error=form_error(exc), status_code=exc.status_code)  # fmt: skip
     return _sent(request, petition)
+
+
+@router.post("/petitions/{slug}/close")
+def close(
+    request: Request,
+    user: UserDep,
+    conn: ConnectionDep,
+    referential: ReferentialDep,
+    slug: Annotated[str, Path(max_length=80)],
+) -> RedirectResponse:
+    """Its candidacy's managers (moderators, for a standalone petition) close it: it
+    takes no more signatures; the store checks who may (403) and that it is open (409)."""
+    petition = get_petition(conn, slug)
+    engine: Engine = request.app.state.engine
+    with unit_of_work(engine) as unit:
+        close_petition(unit, petition["id"], by=user, referential=referential)
+    return RedirectResponse(f"/petitions/{petition['slug']}", status_code=303)
 
 
 @router.get("/signatures/confirm", response_class=HTMLResponse)
