@@ -45,7 +45,7 @@ lock:  ## re-pin dependencies from a fresh resolution
 	rm -rf .lockenv
 
 clean:
-	rm -rf $(VENV) demo.db demo.db-* .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) demo.db demo.db-* cartotech-data .pytest_cache .ruff_cache .mypy_cache
 
 .PHONY: vendor
 vendor:  ## re-vendor Leaflet, markercluster (served) and axe-core (tests) from npm; commit the result
