@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from cartotech.domain import DirectoryBundle
 
-__all__ = ["GazetteerEntry", "gazetteer_from_bundle", "gazetteer_pairs"]
+__all__ = ["GazetteerEntry", "gazetteer_from_bundle", "gazetteer_forms"]
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ def gazetteer_from_bundle(bundle: DirectoryBundle) -> list[GazetteerEntry]:
     ]
 
 
-def gazetteer_pairs(entries: Iterable[GazetteerEntry]) -> list[list[str]]:
+def gazetteer_forms(entries: Iterable[GazetteerEntry]) -> list[list[str]]:
     """``[surface form, type, name]`` triples, the form the spaCy component's
     config takes: every alias points at the actor's name, so that the
     mentions of one actor are one organisation whatever the text calls it."""

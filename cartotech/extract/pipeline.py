@@ -26,7 +26,7 @@ from cartotech.errors import CartotechError
 from cartotech.extract.amounts import Amount
 from cartotech.extract.counts import Count
 from cartotech.extract.dates import DateMention
-from cartotech.extract.gazetteer import GazetteerEntry, gazetteer_pairs
+from cartotech.extract.gazetteer import GazetteerEntry, gazetteer_forms
 from cartotech.extract.records import (
     ArticleExtraction,
     OrgMention,
@@ -97,9 +97,9 @@ class Extractor:
         """Load the models; ``directory`` feeds the organisation gazetteer
         (leave it empty to measure the extractor's own skill)."""
         config = pipeline_config()
-        pairs = gazetteer_pairs(directory)
+        forms = gazetteer_forms(directory)
         pipelines = {
-            lang: _load_language(config["languages"][lang], config["components"], pairs)
+            lang: _load_language(config["languages"][lang], config["components"], forms)
             for lang in languages
         }
         return cls(pipelines, int(config["batch_size"]))
@@ -229,13 +229,13 @@ def _not_extracted(lang: str) -> ArticleExtraction:
 
 
 def _organisations(entities: list[dict[str, Any]]) -> tuple[list[OrgMention], dict[str, str]]:
-    """Mentions grouped by the name a gazetteer knows them by, else by folded
-    text; also folded surface form -> canonical name."""
+    """Mentions grouped by identity (the words of the name a gazetteer knows
+    them by, else of their text; see ``entities``); also folded surface form
+    -> canonical name."""
     groups: dict[str, list[dict[str, Any]]] = {}
     for entity in entities:
         if entity["kind"] == "org":
-            key = entity.get("identity") or fold_key(entity.get("canonical") or entity["text"])
-            groups.setdefault(key, []).append(entity)
+            groups.setdefault(entity["identity"], []).append(entity)
     mentions, canonical = [], {}
     for group in groups.values():
         forms = list(dict.fromkeys(f for e in group for f in (e["text"], *e.get("aliases", []))))
