@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -18,7 +18,15 @@ from cartotech.errors import InputError
 from cartotech.geo import Referential
 from cartotech.store import ActorQuery, search_actors
 
-__all__ = ["EXPORT_FORMATS", "EXPORT_COLUMNS", "iter_export_rows", "render_export", "MEDIA_TYPES"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "EXPORT_COLUMNS",
+    "MEDIA_TYPES",
+    "csv_cell",
+    "csv_chunks",
+    "iter_export_rows",
+    "render_export",
+]
 
 EXPORT_FORMATS = ("csv", "json", "geojson")
 MEDIA_TYPES = {
@@ -50,19 +58,23 @@ def iter_export_rows(
         offset += PAGE
 
 
-def _csv_cell(value: Any) -> Any:
-    # Spreadsheet programs run cells starting with these as formulas.
+def csv_cell(value: Any) -> Any:
+    """``value`` for a CSV cell: text a spreadsheet would run as a formula is quoted."""
     if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
         return "'" + value
     return value
 
 
-def _csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+def csv_chunks(
+    rows: Iterable[dict[str, Any]], columns: Sequence[str] = EXPORT_COLUMNS
+) -> Iterator[str]:
+    """Chunks of the CSV of ``rows`` (a header, then ``columns`` of each row, every cell
+    through :func:`csv_cell`)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+        writer.writerow({k: csv_cell(row[k]) for k in columns})
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -96,7 +108,7 @@ def _geojson(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
 
 def render_export(fmt: str, rows: Iterator[dict[str, Any]]) -> Iterator[str]:
     """Chunks of the export of ``rows`` in ``fmt`` (csv, json, geojson)."""
-    renderers = {"csv": _csv, "json": _json, "geojson": _geojson}
+    renderers = {"csv": csv_chunks, "json": _json, "geojson": _geojson}
     if fmt not in renderers:
         raise InputError(
             f"unknown export format {fmt!r}: expected one of {', '.join(EXPORT_FORMATS)}",

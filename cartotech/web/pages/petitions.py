@@ -16,8 +16,6 @@ sign form, the email confirmation, and the CSV of signatures for the dossier.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -28,7 +26,7 @@ from cartotech.domain.participation import Role, SignatureInput, User
 from cartotech.domain.participation_errors import RateLimited
 from cartotech.domain.permissions import can_moderate, has_role, require
 from cartotech.errors import CartotechError, ConflictError, InputError
-from cartotech.exports import _csv_cell as neutralise_formula
+from cartotech.exports import csv_chunks
 from cartotech.geo import Referential
 from cartotech.store import unit_of_work
 from cartotech.store.candidacies import get_candidacy, require_candidacy_manager
@@ -280,13 +278,9 @@ def export_signatures(
         "the signatures' file is for the candidacy's managers (moderators for a standalone "
         "petition)",
     )
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in signature_export_rows(conn, petition["id"]):
-        writer.writerow({k: neutralise_formula(row[k]) for k in EXPORT_COLUMNS})
+    rows = signature_export_rows(conn, petition["id"])
     return Response(
-        buffer.getvalue(),
+        "".join(csv_chunks(rows, EXPORT_COLUMNS)),
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="signatures-{petition["slug"]}.csv"',
