@@ -31,10 +31,14 @@ from cartotech.domain.vocabulary import (
 __all__ = [
     "ACTOR_TYPE_LABELS",
     "DEFAULT_UNITS",
+    "DOCUMENT_LANGUAGES",
     "ActorRecord",
     "ActorType",
     "AwardRecord",
+    "BadInput",
+    "BadInputKind",
     "DirectoryBundle",
+    "Document",
     "FactKind",
     "FactRecord",
     "PersonRoleRecord",
@@ -44,7 +48,7 @@ __all__ = [
     "SourceRecord",
     "Unit",
     "is_partial_date",
+    "normalize_text",
     "parse_partial_date",
+    "text_hash",
 ]
-__all__ += ["DOCUMENT_LANGUAGES", "BadInput", "BadInputKind", "Document"]
-__all__ += ["normalize_text", "text_hash"]
