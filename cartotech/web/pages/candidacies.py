@@ -48,7 +48,7 @@ from cartotech.web.i18n import request_language
 from cartotech.web.pages.forms import FormError, form_error, local_today, place_label
 from cartotech.web.pages.rendering import render
 
-__all__ = ["can_download", "evidence_link", "router", "score_as_of", "write_or_page"]
+__all__ = ["evidence_link", "router", "score_as_of", "write_or_page"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -108,12 +108,6 @@ def _can_manage(conn: Connection, candidacy_id: int, user: User | None, ref: Ref
     return True
 
 
-def can_download(conn: Connection, candidacy_id: int, user: User | None, ref: Referential) -> bool:
-    """Moderators and the candidacy's managers (its team, managers of all its
-    territories, administrators) read its uploaded files."""
-    return user is not None and (can_moderate(user) or _can_manage(conn, candidacy_id, user, ref))
-
-
 @router.get("/candidacies", response_class=HTMLResponse)
 def candidacies_page(
     request: Request, user: OptionalUserDep, conn: ConnectionDep, referential: ReferentialDep
@@ -135,13 +129,8 @@ def candidacies_page(
     )
 
 
-def _file_names(
-    conn: Connection, candidacy: dict[str, Any], user: User | None, ref: Referential
-) -> dict[int, str]:
-    """The names of the candidacy's uploaded files by evidence id, for those who may
-    read them (empty for anyone else)."""
-    if not can_download(conn, candidacy["id"], user, ref):
-        return {}
+def _file_names(candidacy: dict[str, Any]) -> dict[int, str]:
+    """The names of the candidacy's uploaded files by evidence id."""
     return {
         int(e["id"]): e["file_name"] or f"evidence-{e['id']}"
         for e in candidacy["evidence"]
@@ -157,6 +146,9 @@ def _candidacy_page(
     score = score_candidacy(conn, candidacy_id, as_of=as_of, referential=referential)
     programme = load_programmes()[candidacy["programme_key"]]
     lang = request_language(request)
+    can_manage = _can_manage(conn, candidacy_id, user, referential)
+    # Moderators and the candidacy's managers read its uploaded files (as download_evidence).
+    may_read_files = can_manage or (user is not None and can_moderate(user))
     return render(
         request,
         "participation/candidacy.html",
@@ -168,9 +160,9 @@ def _candidacy_page(
             "criteria": _score_view(score, lang),
             "places": [(t, place_label(t, referential)) for t in candidacy["territory_ids"]],
             "petitions": list_petitions(conn, candidacy_id=candidacy_id),
-            "can_manage": _can_manage(conn, candidacy_id, user, referential),
+            "can_manage": can_manage,
             # Uploaded files by evidence id: their names, for those who may read them.
-            "files": _file_names(conn, candidacy, user, referential),
+            "files": _file_names(candidacy) if may_read_files else {},
             "max_upload_bytes": request.app.state.settings.max_upload_bytes,
             "can_award": user is not None and is_admin(user),
             "declared": [c for c in programme.criteria if not c.computed],
