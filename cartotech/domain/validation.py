@@ -25,6 +25,7 @@ import re
 import unicodedata
 from dataclasses import replace
 from datetime import date
+from types import ModuleType
 from urllib.parse import urlsplit
 
 from stdnum.exceptions import ValidationError as StdnumError
@@ -189,31 +190,27 @@ def clean_date(value: str | None, *, field: str) -> str | None:
         ) from None
 
 
+def _checked_number(value: str | None, name: str, module: ModuleType, digits: int) -> str | None:
+    """``value`` compacted and checked by the python-stdnum ``module``, or None when empty."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return str(module.validate(value))
+    except StdnumError:
+        raise InputError(
+            f"{name} {value!r} is not a valid {name.upper()}: expected {digits} digits "
+            "whose check digit is right (see the company's Kbis or annuaire-entreprises)",
+            field=name,
+        ) from None
+
+
 def clean_identifiers(siren: str | None, siret: str | None) -> tuple[str | None, str | None]:
     """SIREN and SIRET compacted and checked (Luhn check digits, python-stdnum).
 
     A SIRET alone gives its SIREN (its first nine digits); both given must agree.
     """
-    clean_siren = clean_siret = None
-    for name, value, module in (
-        ("siren", siren, stdnum_siren),
-        ("siret", siret, stdnum_siret),
-    ):
-        if value is None or not value.strip():
-            continue
-        digits = 9 if name == "siren" else 14
-        try:
-            checked = module.validate(value)
-        except StdnumError:
-            raise InputError(
-                f"{name} {value!r} is not a valid {name.upper()}: expected {digits} digits "
-                "whose check digit is right (see the company's Kbis or annuaire-entreprises)",
-                field=name,
-            ) from None
-        if name == "siren":
-            clean_siren = checked
-        else:
-            clean_siret = checked
+    clean_siren = _checked_number(siren, "siren", stdnum_siren, 9)
+    clean_siret = _checked_number(siret, "siret", stdnum_siret, 14)
     if clean_siret is not None:
         if clean_siren is not None and clean_siret[:9] != clean_siren:
             raise InputError(
