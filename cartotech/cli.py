@@ -95,10 +95,8 @@ def _print_json(data: Any) -> None:
 def init(db: DbOption = None) -> None:
     """Create or migrate the database and load the territory referential."""
     from cartotech.operations import init_database
-    from cartotech.store import create_store_engine
 
-    engine = create_store_engine(_database_url(db))
-    with console.status("Creating the schema and loading the territories…"):
+    with _store(db) as engine, console.status("Creating the schema and loading the territories…"):
         report = init_database(engine)
     console.print(f"Database ready: {report.territories_added:,} territories added.")
 
@@ -112,10 +110,9 @@ def import_(
 ) -> None:
     """Validate a directory file and load it in one transaction (re-running changes nothing)."""
     from cartotech.operations import import_file
-    from cartotech.store import create_store_engine
 
-    engine = create_store_engine(_database_url(db))
-    report = import_file(engine, file, max_bytes=get_settings().max_import_bytes)
+    with _store(db) as engine:
+        report = import_file(engine, file, max_bytes=get_settings().max_import_bytes)
     if as_json:
         _print_json(report.as_dict())
         return
@@ -185,14 +182,14 @@ def export(
     """Export actors (all, or those matching the filters) as CSV, JSON or GeoJSON."""
     from cartotech.exports import iter_export_rows, render_export
     from cartotech.geo import get_referential
-    from cartotech.store import ActorQuery, create_store_engine
+    from cartotech.store import ActorQuery
 
-    engine = create_store_engine(_database_url(db))
     query = ActorQuery(text=q, types=tuple(type_ or ()), territory_id=territory)
-    chunks = render_export(fmt, iter_export_rows(engine, query, get_referential()))
-    with output.open("w", encoding="utf-8") if output else _stdout() as stream:
-        for chunk in chunks:
-            stream.write(chunk)
+    with _store(db) as engine:
+        chunks = render_export(fmt, iter_export_rows(engine, query, get_referential()))
+        with output.open("w", encoding="utf-8") if output else _stdout() as stream:
+            for chunk in chunks:
+                stream.write(chunk)
 
 
 class _stdout:
