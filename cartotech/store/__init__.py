@@ -12,7 +12,7 @@ from cartotech.store.facts import add_award, add_fact, add_person_role, add_rela
 from cartotech.store.ingest_files import FileStamp, file_done, mark_file_done
 from cartotech.store.labels import label_programmes
 from cartotech.store.press import DocumentReport, actor_candidates, record_document
-from cartotech.store.press_review import press_review_for_actor, press_review_for_territory
+from cartotech.store.press_review import actor_press_review, territory_press_review
 from cartotech.store.review import (
     ReviewDecision,
     accept_review_item,
@@ -52,6 +52,7 @@ __all__ = [
     "actor_counts_by_type",
     "actor_id_by_key",
     "actor_points",
+    "actor_press_review",
     "add_award",
     "add_fact",
     "add_person_role",
@@ -73,14 +74,13 @@ __all__ = [
     "load_territories",
     "mark_file_done",
     "migrate",
-    "press_review_for_actor",
-    "press_review_for_territory",
     "record_document",
     "reject_review_item",
     "search_actors",
     "story_parameters",
     "territory_awards",
     "territory_facts",
+    "territory_press_review",
     "unit_of_work",
     "upsert_actor",
 ]

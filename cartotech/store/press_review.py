@@ -21,8 +21,6 @@ from cartotech.store.territories import territory_condition
 __all__ = [
     "PressReview",
     "actor_press_review",
-    "press_review_for_actor",
-    "press_review_for_territory",
     "territory_press_review",
 ]
 
@@ -38,13 +36,6 @@ class PressReview:
 
 def _actor_condition(actor_id: int) -> ColumnElement[bool]:
     return (mentions.c.kind == "organization") & (mentions.c.actor_id == actor_id)
-
-
-def press_review_for_actor(
-    conn: Connection, actor_id: int, limit: int = 20
-) -> list[dict[str, Any]]:
-    """The latest documents linking a mention to ``actor_id``."""
-    return _press_review(conn, _actor_condition(actor_id), limit)
 
 
 def actor_press_review(
@@ -78,19 +69,6 @@ def _territory_ids(territory: Territory, referential: Referential) -> Any:
     return select(territories.c.id).where(inside)
 
 
-def press_review_for_territory(
-    conn: Connection,
-    territory_id: str,
-    limit: int = 20,
-    *,
-    referential: Referential | None = None,
-) -> list[dict[str, Any]]:
-    """The latest documents with a place in ``territory_id`` (or inside it), or
-    a mention of an actor located there."""
-    condition = _territory_condition(territory_id, referential or get_referential())
-    return _press_review(conn, condition, limit)
-
-
 def territory_press_review(
     conn: Connection,
     territory_id: str,
@@ -99,8 +77,9 @@ def territory_press_review(
     offset: int = 0,
     referential: Referential | None = None,
 ) -> PressReview:
-    """A page of :func:`press_review_for_territory`, and the count of all;
-    :class:`NotFound` for an unknown territory."""
+    """A page of the latest documents with a place in ``territory_id`` (or inside it),
+    or a mention of an actor located there, and the count of all; :class:`NotFound`
+    for an unknown territory."""
     condition = _territory_condition(territory_id, referential or get_referential())
     return PressReview(_press_review(conn, condition, limit, offset), _count(conn, condition))
 

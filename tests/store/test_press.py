@@ -39,16 +39,16 @@ from cartotech.store import (
     accept_review_item,
     actor_candidates,
     actor_id_by_key,
+    actor_press_review,
     create_store_engine,
     file_done,
     get_actor,
     list_review_items,
     load_story_index,
     mark_file_done,
-    press_review_for_actor,
-    press_review_for_territory,
     record_document,
     reject_review_item,
+    territory_press_review,
     unit_of_work,
 )
 from cartotech.store.engine import _alembic_config
@@ -461,7 +461,7 @@ def test_press_review_for_actor_and_territory_return_the_sentence(
     with press_engine.connect() as conn:
         promotion = actor_id_by_key(conn, "provence-promotion")
         assert promotion is not None
-        (entry,) = press_review_for_actor(conn, promotion)
+        (entry,) = actor_press_review(conn, promotion).items
         assert entry["story_kind"] == "new"
         assert entry["story_documents"] == 1
         assert len(entry["sentences"]) == 2  # the article names it twice
@@ -469,7 +469,7 @@ def test_press_review_for_actor_and_territory_return_the_sentence(
             assert sentence["text"] == document.text[sentence["start"] : sentence["end"]]
             ((start, end),) = sentence["highlights"]
             assert sentence["text"][start:end] == "Provence Promotion"
-        (by_place,) = press_review_for_territory(conn, PACA)
+        (by_place,) = territory_press_review(conn, PACA).items
         highlighted = {s["text"][a:b] for s in by_place["sentences"] for a, b in s["highlights"]}
         assert {"Marseille", "Provence Promotion"} <= highlighted
-        assert press_review_for_territory(conn, "fr:region:32") == []
+        assert territory_press_review(conn, "fr:region:32").items == []
