@@ -29,7 +29,7 @@ from cartotech.domain.permissions import can_moderate, has_role, is_admin, requi
 from cartotech.domain.validation import MAX_TITLE, clean_date, clean_text, clean_url
 from cartotech.errors import CartotechError, ConflictError, InputError
 from cartotech.geo import Referential
-from cartotech.labels import CandidacyScore, EvidenceItem, load_programmes
+from cartotech.labels import CandidacyScore, EvidenceItem, get_programme, load_programmes
 from cartotech.store import unit_of_work
 from cartotech.store.candidacies import (
     add_declared_evidence,
@@ -112,13 +112,12 @@ def _can_manage(conn: Connection, candidacy_id: int, user: User | None, ref: Ref
 def candidacies_page(
     request: Request, user: OptionalUserDep, conn: ConnectionDep, referential: ReferentialDep
 ) -> HTMLResponse:
-    programmes = load_programmes()
     rows = []
     for candidacy in list_candidacies(conn):
         full = get_candidacy(conn, candidacy["id"])
         rows.append({
             **candidacy,
-            "programme": programmes[candidacy["programme_key"]],
+            "programme": get_programme(candidacy["programme_key"]),
             "places": [place_label(t, referential) for t in full["territory_ids"]],
         })  # fmt: skip
     may_open = user is not None and (is_admin(user) or has_role(user, Role.TERRITORY_MANAGER))
@@ -144,7 +143,7 @@ def _candidacy_page(
 ) -> HTMLResponse:  # fmt: skip
     candidacy = get_candidacy(conn, candidacy_id)
     score = score_candidacy(conn, candidacy_id, as_of=as_of, referential=referential)
-    programme = load_programmes()[candidacy["programme_key"]]
+    programme = get_programme(candidacy["programme_key"])
     lang = request_language(request)
     can_manage = _can_manage(conn, candidacy_id, user, referential)
     # Moderators and the candidacy's managers read its uploaded files (as download_evidence).

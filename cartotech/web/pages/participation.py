@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from cartotech.domain.participation import User
 from cartotech.domain.permissions import can_edit_actor
 from cartotech.geo import Referential
-from cartotech.labels import load_programmes
+from cartotech.labels import get_programme
 from cartotech.store.candidacies import list_candidacies
 from cartotech.store.events import actor_calendar, territory_calendar
 from cartotech.store.funding import list_funding_calls, matching_calls
@@ -120,9 +120,8 @@ def territory_participation(
     it) and the candidacies covering it."""
     since = _since_yesterday() - PAST_WINDOW
     events = territory_calendar(conn, territory_id, referential=referential, start=since, limit=500)
-    programmes = load_programmes()
     candidacies = [
-        {**c, "programme_name": programmes[c["programme_key"]].name}
+        {**c, "programme_name": get_programme(c["programme_key"]).name}
         for c in list_candidacies(conn, territory_id=territory_id)
     ]
     territory = referential.get(territory_id)
