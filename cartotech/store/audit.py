@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, select, true
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, select, true
 
 from cartotech.domain.participation import Who
 from cartotech.errors import InputError
@@ -147,6 +147,15 @@ def _entry(row: Any) -> AuditEntry:
     )
 
 
+def _entries(where: ColumnElement[bool]) -> Select[Any]:
+    """The entries meeting ``where``, with the email of the user who acted."""
+    return (
+        select(audit_log, users.c.email.label("user_email"))
+        .outerjoin(users, users.c.id == audit_log.c.user_id)
+        .where(where)
+    )
+
+
 def list_audit(conn: Connection, query: AuditQuery | None = None) -> AuditPage:
     """A page of entries matching ``query``, newest first, and how many match in all."""
     query = query or AuditQuery()
@@ -157,9 +166,7 @@ def list_audit(conn: Connection, query: AuditQuery | None = None) -> AuditPage:
     where = _conditions(query)
     total = conn.execute(select(func.count()).select_from(audit_log).where(where)).scalar_one()
     rows = conn.execute(
-        select(audit_log, users.c.email.label("user_email"))
-        .outerjoin(users, users.c.id == audit_log.c.user_id)
-        .where(where)
+        _entries(where)
         .order_by(audit_log.c.at.desc(), audit_log.c.id.desc())
         .limit(query.limit)
         .offset(query.offset)
@@ -172,11 +179,5 @@ def audit_trail(
 ) -> list[AuditEntry]:
     """The history of one entity, oldest first."""
     where = _conditions(AuditQuery(entity_kind=entity_kind, entity_id=entity_id))
-    rows = conn.execute(
-        select(audit_log, users.c.email.label("user_email"))
-        .outerjoin(users, users.c.id == audit_log.c.user_id)
-        .where(where)
-        .order_by(audit_log.c.at, audit_log.c.id)
-        .limit(limit)
-    )
+    rows = conn.execute(_entries(where).order_by(audit_log.c.at, audit_log.c.id).limit(limit))
     return [_entry(r) for r in rows]
