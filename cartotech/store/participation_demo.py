@@ -32,6 +32,7 @@ from cartotech.domain.participation import (
 from cartotech.errors import ConfigurationError
 from cartotech.geo import Referential
 from cartotech.store.accounts import create_user
+from cartotech.store.actors import actor_ids_by_key
 from cartotech.store.candidacies import (
     add_declared_evidence,
     create_candidacy,
@@ -43,7 +44,7 @@ from cartotech.store.events import accept_event, submit_event
 from cartotech.store.evidence_files import EvidenceFiles
 from cartotech.store.funding import add_funding_call
 from cartotech.store.petitions import confirm_signature, create_petition, sign_petition
-from cartotech.store.schema import actors, petitions
+from cartotech.store.schema import petitions
 from cartotech.store.sources import ensure_source, source_id_by_key
 
 __all__ = ["DEMO_PETITION_SLUG", "ParticipationDemo", "load_participation_demo"]
@@ -260,10 +261,7 @@ def load_participation_demo(
             select(petitions.c.id).where(petitions.c.slug == DEMO_PETITION_SLUG)
         ).first():
             return ParticipationDemo(created=False)
-        rows = conn.execute(
-            select(actors.c.key, actors.c.id).where(actors.c.key.in_(sorted(_ACTOR_KEYS)))
-        )
-        keys: dict[str, int] = dict(rows.all())
+        keys = actor_ids_by_key(conn, _ACTOR_KEYS)
         if set(keys) != _ACTOR_KEYS or source_id_by_key(conn, "seed-002") is None:
             raise ConfigurationError(
                 "the participation demo needs the curated directory: import it first "
