@@ -103,12 +103,18 @@ class DemoReport:
         events and funding calls."""
         stored = sum(self.press.documents.values())
         made = self.participation
-        participation = {
-            "candidacies": 1 if made.candidacy_id is not None else 0,
-            "petitions": 1 if made.petition_id is not None else 0,
-            "events": len(made.event_ids),
-            "funding calls": len(made.funding_call_ids),
-        }
+        # Written once, in one transaction; a later run (which leaves them as they
+        # are) reports nothing for them.
+        participation = (
+            {
+                "candidacies": 1 if made.candidacy_id is not None else 0,
+                "petitions": 1 if made.petition_id is not None else 0,
+                "events": len(made.event_ids),
+                "funding calls": len(made.funding_call_ids),
+            }
+            if made.created
+            else {}
+        )
         return {
             **self.directory.as_dict(),
             "articles": {
@@ -116,12 +122,9 @@ class DemoReport:
                 "updated": 0,
                 "unchanged": self.press.files_skipped,
             },
-            # Written once, in one transaction; a later run (which leaves them as they
-            # are) reports nothing for them.
             **{
                 kind: {"created": n, "updated": 0, "unchanged": 0}
                 for kind, n in participation.items()
-                if made.created
             },
         }
 
