@@ -37,6 +37,7 @@ from cartotech.web.audit_view import AuditFiltersDep, audit_query, entry_view
 from cartotech.web.auth import AdminDep
 from cartotech.web.deps import ConnectionDep, ReferentialDep
 from cartotech.web.i18n import request_language, translator
+from cartotech.web.pages.auth import role_views
 from cartotech.web.pages.rendering import page_url, render
 
 __all__ = ["router"]
@@ -85,25 +86,12 @@ def audit_page(
 # --- accounts -------------------------------------------------------------------------
 
 
-def _scope_label(grant: RoleGrant, referential: Referential) -> dict[str, str] | None:
-    if grant.role is Role.TERRITORY_MANAGER and grant.territory_id:
-        known = referential.exists(grant.territory_id)
-        name = referential.get(grant.territory_id).name if known else grant.territory_id
-        return {"href": f"/territories/{grant.territory_id}", "label": name}
-    if grant.role is Role.ACTOR_OWNER and grant.actor_id is not None:
-        return {"href": f"/actors/{grant.actor_id}", "label": f"#{grant.actor_id}"}
-    return None
-
-
 def _user_row(user: User, referential: Referential, now: datetime) -> dict[str, Any]:
     return {
         "user": user,
         # Only a locked account gets the Unlock button.
         "locked": user.is_locked(now),
-        "roles": [
-            {"role": grant.role.value, "scope": _scope_label(grant, referential)}
-            for grant in user.roles
-        ],
+        "roles": role_views(user, referential),
     }
 
 

@@ -18,13 +18,14 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import Engine
 
-from cartotech.domain.participation import Role, User
+from cartotech.domain.participation import Role, RoleGrant, User
 from cartotech.domain.participation_errors import (
     AccountLocked,
     AuthenticationFailed,
     RateLimited,
 )
 from cartotech.errors import InputError
+from cartotech.geo import Referential
 from cartotech.store.accounts import set_password
 from cartotech.store.engine import unit_of_work
 from cartotech.store.logins import LoginPolicy, authenticate, log_out
@@ -35,7 +36,7 @@ from cartotech.web.i18n import request_language, translator
 from cartotech.web.pages.rendering import render
 from cartotech.web.sessions import get_session
 
-__all__ = ["router", "client_ip"]
+__all__ = ["client_ip", "role_views", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -126,21 +127,20 @@ def logout(request: Request, user: OptionalUserDep) -> RedirectResponse:
     return RedirectResponse("/", status_code=303)
 
 
-def _roles(user: User, referential: ReferentialDep) -> list[dict[str, Any]]:
-    shown = []
-    for grant in user.roles:
-        scope: dict[str, Any] | None = None
-        if grant.role is Role.TERRITORY_MANAGER and grant.territory_id:
-            name = (
-                referential.get(grant.territory_id).name
-                if referential.exists(grant.territory_id)
-                else grant.territory_id
-            )
-            scope = {"href": f"/territories/{grant.territory_id}", "label": name}
-        elif grant.role is Role.ACTOR_OWNER and grant.actor_id is not None:
-            scope = {"href": f"/actors/{grant.actor_id}", "label": f"#{grant.actor_id}"}
-        shown.append({"role": grant.role.value, "scope": scope})
-    return shown
+def _scope(grant: RoleGrant, referential: Referential) -> dict[str, str] | None:
+    if grant.role is Role.TERRITORY_MANAGER and grant.territory_id:
+        known = referential.exists(grant.territory_id)
+        name = referential.get(grant.territory_id).name if known else grant.territory_id
+        return {"href": f"/territories/{grant.territory_id}", "label": name}
+    if grant.role is Role.ACTOR_OWNER and grant.actor_id is not None:
+        return {"href": f"/actors/{grant.actor_id}", "label": f"#{grant.actor_id}"}
+    return None
+
+
+def role_views(user: User, referential: Referential) -> list[dict[str, Any]]:
+    """The user's roles as the account and admin pages show them, each with the
+    territory or organisation it applies to (a link), if any."""
+    return [{"role": g.role.value, "scope": _scope(g, referential)} for g in user.roles]
 
 
 def _account_page(
@@ -153,7 +153,7 @@ def _account_page(
         {
             "nav": "account",
             "user": user,
-            "roles": _roles(user, referential),
+            "roles": role_views(user, referential),
             "error": error,
             "changed": changed,
             "min_length": MIN_PASSWORD_LENGTH,
