@@ -48,7 +48,7 @@ from cartotech.web.i18n import request_language
 from cartotech.web.pages.forms import FormError, form_error, local_today, place_label
 from cartotech.web.pages.rendering import render
 
-__all__ = ["evidence_link", "router", "score_as_of", "write_or_page"]
+__all__ = ["can_manage", "evidence_link", "router", "score_as_of", "write_or_page"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -98,7 +98,8 @@ def _score_view(score: CandidacyScore, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _can_manage(conn: Connection, candidacy_id: int, user: User | None, ref: Referential) -> bool:
+def can_manage(conn: Connection, candidacy_id: int, user: User | None, ref: Referential) -> bool:
+    """Whether ``user`` is one of the candidacy's managers (the store's rule, as a bool)."""
     if user is None:
         return False
     try:
@@ -145,9 +146,9 @@ def _candidacy_page(
     score = score_candidacy(conn, candidacy_id, as_of=as_of, referential=referential)
     programme = get_programme(candidacy["programme_key"])
     lang = request_language(request)
-    can_manage = _can_manage(conn, candidacy_id, user, referential)
+    manager = can_manage(conn, candidacy_id, user, referential)
     # Moderators and the candidacy's managers read its uploaded files (as download_evidence).
-    may_read_files = can_manage or (user is not None and can_moderate(user))
+    may_read_files = manager or (user is not None and can_moderate(user))
     return render(
         request,
         "participation/candidacy.html",
@@ -159,7 +160,7 @@ def _candidacy_page(
             "criteria": _score_view(score, lang),
             "places": [(t, place_label(t, referential)) for t in candidacy["territory_ids"]],
             "petitions": list_petitions(conn, candidacy_id=candidacy_id),
-            "can_manage": can_manage,
+            "can_manage": manager,
             # Uploaded files by evidence id: their names, for those who may read them.
             "files": _file_names(candidacy) if may_read_files else {},
             "max_upload_bytes": request.app.state.settings.max_upload_bytes,

@@ -29,7 +29,7 @@ from cartotech.errors import CartotechError, ConflictError, InputError
 from cartotech.exports import csv_chunks
 from cartotech.geo import Referential
 from cartotech.store import unit_of_work
-from cartotech.store.candidacies import get_candidacy, require_candidacy_manager
+from cartotech.store.candidacies import get_candidacy
 from cartotech.store.petitions import (
     CONFIRM_TTL,
     close_petition,
@@ -46,6 +46,7 @@ from cartotech.web.deps import ConnectionDep, ReferentialDep
 from cartotech.web.i18n import request_language, translator
 from cartotech.web.notifications import public_link, send_mail
 from cartotech.web.pages.auth import client_ip
+from cartotech.web.pages.candidacies import can_manage
 from cartotech.web.pages.forms import (
     HONEYPOT_FIELD,
     FormError,
@@ -71,11 +72,7 @@ def may_export(
         return False
     if petition["candidacy_id"] is None:
         return can_moderate(user)
-    try:
-        require_candidacy_manager(conn, petition["candidacy_id"], user, referential)
-    except CartotechError:
-        return False
-    return True
+    return can_manage(conn, petition["candidacy_id"], user, referential)
 
 
 def may_open(user: User | None) -> bool:
