@@ -8,7 +8,7 @@ pages show with their ``.ics`` links (``/api/v1/.../events.ics``).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -31,6 +31,7 @@ from cartotech.web.pages.forms import (
     place_label,
     resolve_actor,
     resolve_place,
+    since_yesterday,
 )
 from cartotech.web.pages.rendering import render
 
@@ -48,7 +49,7 @@ def upcoming_events(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Accepted events not over yet (soonest first), and those of the past year (latest
     first), at most ``MAX_LISTED`` each."""
-    now = datetime.now(UTC) - timedelta(days=1)
+    now = since_yesterday()
     accepted = EventState.ACCEPTED
     coming, _ = list_events(
         conn, state=accepted, since=now, order=EventOrder.START, limit=MAX_LISTED

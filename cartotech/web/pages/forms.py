@@ -8,7 +8,7 @@ forms take a local date and time.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -52,6 +52,13 @@ HONEYPOT_FIELD = "website_url"
 def local_today() -> date:
     """Today in France: the day calls open and close, and candidacies are scored."""
     return datetime.now(LOCAL_TZ).date()
+
+
+def since_yesterday() -> datetime:
+    """Where coming events start: those ending from the start of yesterday (France's
+    time) are not past yet, on the events page as on the calendars."""
+    today = datetime.now(LOCAL_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
+    return today - timedelta(days=1)
 
 
 def as_utc(moment: datetime) -> datetime:

@@ -8,7 +8,7 @@ Open or closed is decided for today in France; the listing takes
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -24,7 +24,13 @@ from cartotech.store.events import actor_calendar, territory_calendar
 from cartotech.store.funding import list_funding_calls, matching_calls
 from cartotech.web.auth import OptionalUserDep
 from cartotech.web.deps import ConnectionDep, ReferentialDep
-from cartotech.web.pages.forms import LOCAL_TZ, as_utc, event_view, local_today, place_label
+from cartotech.web.pages.forms import (
+    as_utc,
+    event_view,
+    local_today,
+    place_label,
+    since_yesterday,
+)
 from cartotech.web.pages.moderation import can_see_queue
 from cartotech.web.pages.rendering import render
 
@@ -39,16 +45,10 @@ PAST_SHOWN = 10
 PAST_WINDOW = timedelta(days=365)
 
 
-def _since_yesterday() -> datetime:
-    """Coming events: those ending from the start of yesterday (France's time)."""
-    today = datetime.now(LOCAL_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
-    return today - timedelta(days=1)
-
-
 def _calendar(rows: list[dict[str, Any]], referential: Referential) -> dict[str, Any]:
     """A calendar's events split into coming ones (soonest first) and past ones
     (latest first)."""
-    cutoff = _since_yesterday()
+    cutoff = since_yesterday()
     coming: list[dict[str, Any]] = []
     past: list[dict[str, Any]] = []
     for row in rows:
@@ -95,7 +95,7 @@ def actor_participation(
     """What the actor page shows beyond the directory: its coming events (with the
     ``.ics`` link), the open funding calls that match it, and the claim/edit links."""
     actor_id = actor["id"]
-    since = _since_yesterday() - PAST_WINDOW
+    since = since_yesterday() - PAST_WINDOW
     events = actor_calendar(conn, actor_id, start=since, limit=500)
     return {
         "actor_id": actor_id,
@@ -118,7 +118,7 @@ def territory_participation(
 ) -> dict[str, Any]:
     """The territory page's calendar (its events and those of the territories inside
     it) and the candidacies covering it."""
-    since = _since_yesterday() - PAST_WINDOW
+    since = since_yesterday() - PAST_WINDOW
     events = territory_calendar(conn, territory_id, referential=referential, start=since, limit=500)
     candidacies = [
         {**c, "programme_name": get_programme(c["programme_key"]).name}
