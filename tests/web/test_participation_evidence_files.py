@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -190,6 +191,10 @@ def test_an_announced_oversized_body_is_refused_before_it_is_read() -> None:
     announced = str(MAX_BYTES + FORM_OVERHEAD + 1).encode()
     scope = {"type": "http", "method": "POST", "path": "/candidacies/1/evidence/upload",
              "headers": [(b"content-length", announced)]}  # fmt: skip
-    asyncio.run(UploadLimitMiddleware(app, max_upload_bytes=MAX_BYTES)(scope, receive, send))
+    middleware = UploadLimitMiddleware(app, max_upload_bytes=MAX_BYTES)
+    # Its own thread: the session's Playwright fixture keeps an event loop running
+    # in the main thread, where asyncio.run refuses to start a second one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, middleware(scope, receive, send)).result()
     assert sent[0]["status"] == 413
     assert read == []
