@@ -70,7 +70,8 @@ def who_of(who: Who) -> tuple[str, int | None]:
 
 
 def user_id_of(who: Who) -> int | None:
-    return who.id if isinstance(who, User) else None
+    """The user id of ``who``; None for the system actors."""
+    return who_of(who)[1]
 
 
 def submitter_label(who: Who) -> str:

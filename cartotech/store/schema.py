@@ -35,6 +35,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 
+from cartotech.domain.participation import Role
+
 __all__ = [
     "metadata",
     "sources",
@@ -389,7 +391,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-ROLES = ("admin", "moderator", "territory_manager", "actor_owner")
+# The CHECK constraint lists the Role enum's values, in its order (as migration 0003 does).
+ROLES = tuple(role.value for role in Role)
 EMAIL = String(320)
 
 users = Table(
