@@ -237,7 +237,6 @@ def find_relations(
     """Relations as ``{subject, predicate, object, start, end}`` (the sentence)."""
     assign_cities(doc, entities, rules)
     text = doc.text
-    place_texts = {fold_key(e["text"]) for e in entities if e["kind"] == "place"}
     relations: list[dict[str, Any]] = []
 
     def add(subject: str, predicate: str, obj: str, sentence: list[int] | tuple[int, int]) -> None:
@@ -255,7 +254,7 @@ def find_relations(
         if org.get("holds_label"):
             add(org["text"], "awarded", org["holds_label"], org["sentence"])
         city = org.get("city")
-        if city and (fold_key(city) in place_texts or city in org["text"]):
+        if city:
             add(org["text"], "located_in", city, org["sentence"])
     for person in people:
         for predicate, org_text in person["links"]:

@@ -10,14 +10,7 @@ import pytest
 
 from cartotech.extract.entities import city_in_name
 from cartotech.extract.places import place_gazetteer
-
-
-def _orgs(extraction: Any) -> dict[str, Any]:
-    return {org.name: org for org in extraction.organizations}
-
-
-def _triples(extraction: Any) -> set[tuple[str, str, str]]:
-    return {(r.subject, r.predicate, r.object) for r in extraction.relations}
+from tests.extract.support import orgs_by_name, relation_triples
 
 
 def test_a_sentence_is_not_cut_inside_a_bracketed_list(extractor: Any) -> None:
@@ -28,7 +21,7 @@ def test_a_sentence_is_not_cut_inside_a_bracketed_list(extractor: Any) -> None:
 
 def test_quoted_names_keep_their_lower_case_words(extractor: Any) -> None:
     text = 'Brest a organisé le « Brest Code Days » et le site "Atelier du code" en juin.'
-    names = set(_orgs(extractor.extract(text, "fr")))
+    names = set(orgs_by_name(extractor.extract(text, "fr")))
     assert {"Brest Code Days", "Atelier du code"} <= names
 
 
@@ -42,7 +35,7 @@ def test_bracketed_lists_after_a_plural_trigger(extractor: Any) -> None:
         "La ville compte plusieurs lieux d'accueil (accélérateur Q, Plexagone, Vireo Factory) "
         "et quelques autres (Brasseroc, Quillory)."
     )
-    orgs = _orgs(extractor.extract(text, "fr"))
+    orgs = orgs_by_name(extractor.extract(text, "fr"))
     assert orgs["Q"].type == "accelerator"  # its own trigger noun wins over the list's
     assert orgs["Plexagone"].type == "incubator"
     assert orgs["Brasseroc"].type == "incubator"  # second list, same opener
@@ -53,7 +46,7 @@ def test_untyped_names_of_a_list_take_the_list_type(extractor: Any) -> None:
         "The team will travel abroad (ZRX in Berlin, Data Innovation Forum in Lisbon, "
         "Code Fest in Oslo, and more)."
     )
-    orgs = _orgs(extractor.extract(text, "en"))
+    orgs = orgs_by_name(extractor.extract(text, "en"))
     assert orgs["ZRX"].type == "event"
     assert orgs["Data Innovation Forum"].city == "Lisbon"
 
@@ -61,14 +54,14 @@ def test_untyped_names_of_a_list_take_the_list_type(extractor: Any) -> None:
 def test_apposition_after_a_placed_trigger(extractor: Any) -> None:
     text = "Let me introduce a start-up/SME from Nantes, Vorpalix. It sells software."
     extraction = extractor.extract(text, "en")
-    orgs = _orgs(extraction)
+    orgs = orgs_by_name(extraction)
     assert orgs["Vorpalix"].type == "startup"  # "start-up/SME": the first noun
-    assert ("Vorpalix", "located_in", "Nantes") in _triples(extraction)
+    assert ("Vorpalix", "located_in", "Nantes") in relation_triples(extraction)
 
 
 def test_apposition_skips_complements_of_the_head_noun(extractor: Any) -> None:
     text = "La Bretagne a créé un accélérateur de start-up du numérique, la Fabrique Zorva."
-    orgs = _orgs(extractor.extract(text, "fr"))
+    orgs = orgs_by_name(extractor.extract(text, "fr"))
     assert orgs["Fabrique Zorva"].type == "accelerator"
 
 
@@ -88,12 +81,14 @@ def test_city_in_name(name: str, city: str | None) -> None:
 
 def test_a_city_in_the_name_gives_located_in(extractor: Any) -> None:
     text = "In that field, we have Rennes Numérique, which supports young companies."
-    assert ("Rennes Numérique", "located_in", "Rennes") in _triples(extractor.extract(text, "en"))
+    assert ("Rennes Numérique", "located_in", "Rennes") in relation_triples(
+        extractor.extract(text, "en")
+    )
 
 
 def test_inverse_member_of_cues(extractor: Any) -> None:
     text = "La coalition French Tech Armor regroupe Brest, Lannion et Saint-Brieuc."
-    triples = _triples(extractor.extract(text, "fr"))
+    triples = relation_triples(extractor.extract(text, "fr"))
     for city in ("Brest", "Lannion", "Saint-Brieuc"):
         assert (city, "member_of", "French Tech Armor") in triples
 
@@ -103,7 +98,7 @@ def test_role_of_a_body_named_by_its_noun(extractor: Any) -> None:
     extraction = extractor.extract(text, "fr")
     (person,) = extraction.people
     assert person.organization == "conseil départemental"
-    assert ("conseil départemental", "led_by", "Odile Ferrant") in _triples(extraction)
+    assert ("conseil départemental", "led_by", "Odile Ferrant") in relation_triples(extraction)
 
 
 def test_a_lone_trigger_noun_is_not_an_organisation(extractor: Any) -> None:
@@ -113,7 +108,7 @@ def test_a_lone_trigger_noun_is_not_an_organisation(extractor: Any) -> None:
 
 def test_sentence_initial_participle_is_not_part_of_the_name(extractor: Any) -> None:
     text = "Le jury a siégé.\nLabellisée French Tech Tremplin, la ville de Brest se réjouit."
-    names = set(_orgs(extractor.extract(text, "fr")))
+    names = set(orgs_by_name(extractor.extract(text, "fr")))
     assert "French Tech Tremplin" in names
     assert not any(name.startswith("Labellisée") for name in names)
 
@@ -123,7 +118,9 @@ def test_attribution_frame_names_the_previous_speaker(extractor: Any) -> None:
         "« Nous ouvrons un bureau à Lyon », annonce Odile Ferrant. "
         "Pour la fondatrice de NautiLoop, l'enjeu est international."
     )
-    assert ("NautiLoop", "founded_by", "Odile Ferrant") in _triples(extractor.extract(text, "fr"))
+    assert ("NautiLoop", "founded_by", "Odile Ferrant") in relation_triples(
+        extractor.extract(text, "fr")
+    )
 
 
 def test_a_role_without_attribution_frame_names_nobody(extractor: Any) -> None:
@@ -135,7 +132,7 @@ def test_a_role_without_attribution_frame_names_nobody(extractor: Any) -> None:
 
 def test_born_in_places_a_company(extractor: Any) -> None:
     text = "First of all, there is Vorpalix Systems, born in the North of France, a cloud host."
-    assert ("Vorpalix Systems", "located_in", "North of France") in _triples(
+    assert ("Vorpalix Systems", "located_in", "North of France") in relation_triples(
         extractor.extract(text, "en")
     )
 
@@ -145,7 +142,7 @@ def test_the_press_names_of_a_label_fold_into_the_label(extractor: Any) -> None:
         "Since receiving the metropolis label in 2015, Brest has grown. "
         "It now holds the French Tech Capital Label."
     )
-    orgs = _orgs(extractor.extract(text, "en"))
+    orgs = orgs_by_name(extractor.extract(text, "en"))
     assert orgs["Métropole French Tech"].type == "label_program"
     assert "metropolis label" in orgs["Métropole French Tech"].aliases
     assert "French Tech Capital Label" in orgs["Capitale French Tech"].aliases
@@ -188,5 +185,5 @@ def test_a_labelled_french_tech_structure_is_one_organisation_holding_the_label(
     assert len(structures) == 1
     (structure,) = structures
     assert structure.name == "Brest French Tech Bretagne Ouest"
-    assert (structure.name, "awarded", "Capitale French Tech") in _triples(extraction)
+    assert (structure.name, "awarded", "Capitale French Tech") in relation_triples(extraction)
     assert extraction.people[0].organization == structure.name

@@ -13,12 +13,9 @@ import pytest
 
 from cartotech.extract.files import extract_files
 from cartotech.extract.pipeline import ArticleInput
+from tests.extract.support import orgs_by_name
 
 SHARED = Path(__file__).resolve().parents[3] / "shared"
-
-
-def _orgs(extraction: Any) -> dict[str, Any]:
-    return {org.name: org for org in extraction.organizations}
 
 
 def test_trigger_words_type_unknown_names(extractor: Any) -> None:
@@ -26,7 +23,7 @@ def test_trigger_words_type_unknown_names(extractor: Any) -> None:
         "La start-up Zorblex, installée à Nantes, rejoint l'incubateur Plexagone. "
         "Elle a été fondée en 2021."
     )
-    orgs = _orgs(extractor.extract(text, "fr"))
+    orgs = orgs_by_name(extractor.extract(text, "fr"))
     assert orgs["Zorblex"].type == "startup"
     assert orgs["Plexagone"].type == "incubator"
 
@@ -34,7 +31,7 @@ def test_trigger_words_type_unknown_names(extractor: Any) -> None:
 def test_english_compounds_and_cities(extractor: Any) -> None:
     text = "In Rennes, the Quillory accelerator opened last week. Brimwell, a startup, joined it."
     extraction = extractor.extract(text, "en", "2024-05-02")
-    orgs = _orgs(extraction)
+    orgs = orgs_by_name(extraction)
     assert orgs["Quillory"].type == "accelerator"
     assert orgs["Quillory"].city == "Rennes"
     assert orgs["Brimwell"].type == "startup"
