@@ -122,8 +122,10 @@ def trigger_candidates(doc: Doc, triggers: Triggers, rules: EntityRules) -> list
         sentence = doc[start].sent
         trigger_is_title = doc[start].is_title and not doc[start].is_sent_start
         position = end
-        while position < sentence.end and doc[position].lower_ in BRIDGE - {"("}:
-            position += 1
+        while position < sentence.end and (
+            doc[position].lower_ in BRIDGE - {"("} or fold_key(doc[position].text) in rules.demonyms
+        ):
+            position += 1  # "la start-up lyonnaise Zorblex"
         if (
             position < sentence.end
             and doc[end].text in _PLURAL_LIST_OPENERS
@@ -428,15 +430,20 @@ def model_candidates(doc: Doc) -> list[Candidate]:
 
 
 def shape_candidates(doc: Doc, rules: EntityRules) -> list[Candidate]:
-    """Brand-shaped words the model may miss ("NautiLoop", "k8cloud"), and
-    acronyms that are a type keyword on their own ("CCI")."""
-    return [
+    """Brand-shaped words the model may miss ("NautiLoop", "k8cloud"), acronyms
+    that are a type keyword on their own ("CCI"), and the place of "a
+    Toulouse-based startup", which the English model often misses."""
+    found = [
         Candidate(doc[t.i : t.i + 1], "ORG", "shape")
         for t in doc
         if (BRAND.match(t.text) and fold_key(t.text) not in rules.junk_words)
         or (t.is_upper and len(t) >= 2 and fold_key(t.text) in rules.keyword_words)
         or _acronym(t, rules)
     ]
+    for token in doc[:-2]:
+        if token.is_title and doc[token.i + 1].text == "-" and doc[token.i + 2].lower_ == "based":
+            found.append(Candidate(doc[token.i : token.i + 1], "GPE", "shape"))
+    return found
 
 
 def _acronym(token: Token, rules: EntityRules) -> bool:

@@ -45,6 +45,7 @@ from cartotech.extract.candidates import (
     strip_articles,
     trigger_candidates,
 )
+from cartotech.extract.people import role_at
 from cartotech.extract.places import PlaceGazetteer, PlaceHit
 from cartotech.extract.rules import EntityRules, fold_key
 
@@ -81,15 +82,17 @@ def _keyword_type(text: str, rules: EntityRules) -> str | None:
     return None
 
 
-def _context_type(span: Span, triggers: Triggers) -> str | None:
-    """The type a trigger next to the name gives: "l'incubateur X", "X, a startup"."""
+def _context_type(span: Span, triggers: Triggers, rules: EntityRules) -> str | None:
+    """The type a trigger next to the name gives: "l'incubateur X", "X, a startup",
+    "la start-up lyonnaise X"."""
     doc = span.doc
     position = span.start
     steps = 0
     while position > span.sent.start and steps < 3:
         if position in triggers.by_end:
             return triggers.by_end[position][0]
-        if doc[position - 1].lower_ not in BRIDGE:
+        before = doc[position - 1]
+        if before.lower_ not in BRIDGE and fold_key(before.text) not in rules.demonyms:
             break
         position -= 1
         steps += 1
@@ -104,6 +107,10 @@ def _context_type(span: Span, triggers: Triggers) -> str | None:
             if position in triggers.by_start:
                 return triggers.by_start[position][0]
             if doc[position].is_punct and doc[position].text not in {"-", "/"}:
+                break
+            if doc[position].lower_ in _COMPLEMENT_LINKS | _CLAUSE_OPENERS:
+                # "X, head of startup programmes", "X, which is incubated at":
+                # a trigger in a complement or a clause does not type X.
                 break
     # "a start-up from Nantes, Zorblex", "un accélérateur de start-up, la
     # Fabrique": the trigger before, then a comma.
@@ -121,7 +128,21 @@ def _context_type(span: Span, triggers: Triggers) -> str | None:
 
 
 _APPOSITION_ARTICLES = frozenset({"la", "le", "l'", "l’", "the"})
+
+
+def _role_follows(span: Span, rules: EntityRules) -> bool:
+    """ "Nadia Ferrant, founder and CEO of Y": a name a role follows is a
+    person's, whatever label the model gave it."""
+    doc, position = span.doc, span.end + 1
+    if position >= span.sent.end or doc[span.end].text != ",":
+        return False
+    while position < span.sent.end and doc[position].lower_ in _APPOSITION_ARTICLES:
+        position += 1
+    return role_at(doc, position, span.sent.end, rules) is not None
+
+
 _COMPLEMENT_LINKS = frozenset({"de", "du", "des", "d'", "d’", "of", "for", "pour"})
+_CLAUSE_OPENERS = frozenset({"which", "who", "that", "qui", "que", "dont"})
 
 
 def _brand_like(span: Span) -> bool:
@@ -189,9 +210,9 @@ def _decide(
     keyword = named or _keyword_type(text, rules)
     context = candidate.org_type
     if context is None and candidate.source in _UNTYPED_SOURCES:
-        context = _context_type(span, triggers)
+        context = _context_type(span, triggers, rules)
     if (
-        candidate.label in PERSON_LABELS
+        (candidate.label in PERSON_LABELS or _role_follows(span, rules))
         and not keyword
         and len(span) >= 2
         and all(t.is_title or t.is_punct or t.lower_ in CONNECTORS for t in span)

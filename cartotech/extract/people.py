@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from cartotech.extract.rules import EntityRules, fold_key
 
-__all__ = ["find_people"]
+__all__ = ["find_people", "role_at"]
 
 _WINDOW = 12
 _SKIP_BEFORE_ROLE = frozenset(
@@ -52,9 +52,10 @@ _SKIP_BEFORE_ROLE = frozenset(
 )
 _OF = frozenset({"de", "du", "des", "d'", "of", "at", "chez", "au", "a", "à", "pour", "for"})
 _AND = frozenset({"et", "and", "&", ","})
+_ARTICLES = frozenset({"la", "l'", "le", "the", "les"})
 
 
-def _role_at(doc: Doc, position: int, limit: int, rules: EntityRules) -> tuple[int, str] | None:
+def role_at(doc: Doc, position: int, limit: int, rules: EntityRules) -> tuple[int, str] | None:
     """The role phrase starting at token ``position``: (end token, predicate)."""
     for size in range(min(rules.max_role_words, limit - position), 0, -1):
         words = [fold_key(t.text) for t in doc[position : position + size]]
@@ -84,18 +85,22 @@ def _roles_after(
     while position < limit:
         while position < limit and doc[position].lower_ in _SKIP_BEFORE_ROLE:
             position += 1
-        role = _role_at(doc, position, limit, rules) if position < limit else None
+        role = role_at(doc, position, limit, rules) if position < limit else None
         if role is None:
             break
         role_start, (end, predicate) = position, role
         org = None
         if end < limit and doc[end].lower_ in _OF:
             following = end + 1
-            while following < limit and doc[following].lower_ in {"la", "l'", "le", "the", "les"}:
+            while following < limit and doc[following].lower_ in _ARTICLES:
                 following += 1
             if following < limit:
                 # "directrice de l'incubateur X": a trigger noun may stand before the name.
                 org = _org_at(orgs, doc[following].idx, slack=16)
+                if org is None:
+                    org = _org_after_complement(doc, following, limit, orgs)
+                    # A head of programmes at Y works at Y but does not lead it.
+                    predicate = "" if org else predicate
         elif end < limit:
             org = _org_at(orgs, doc[end].idx, slack=2)
         org_span = doc.char_span(org["start"], org["end"], alignment_mode="expand") if org else None
@@ -106,7 +111,42 @@ def _roles_after(
             position += 1
             continue
         break
-    return found
+    return _share_organisation(doc, found)
+
+
+_COMPLEMENT_WORDS = 5
+
+
+def _org_after_complement(
+    doc: Doc, position: int, limit: int, orgs: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """ "head of startup programmes at Y", "directrice des programmes chez Y":
+    a short complement of the role, then the organisation."""
+    for index in range(position, min(limit - 1, position + _COMPLEMENT_WORDS)):
+        if doc[index].is_punct:
+            return None
+        if doc[index].lower_ in _OF:
+            following = index + 1
+            while following < limit and doc[following].lower_ in _ARTICLES:
+                following += 1
+            if following < limit and (org := _org_at(orgs, doc[following].idx, slack=2)):
+                return org
+    return None
+
+
+def _share_organisation(
+    doc: Doc, roles: list[tuple[str, str, dict[str, Any] | None, int, int]]
+) -> list[tuple[str, str, dict[str, Any] | None, int, int]]:
+    """ "cofondatrice et présidente de Y": the roles listed before the one
+    naming Y are held at Y too, and the role text is the whole list."""
+    named = next((i for i, role in enumerate(roles) if role[2] is not None), None)
+    if not named or roles[0][2] is not None:
+        return roles
+    org, end = roles[named][2], roles[named][4]
+    shared = [(text, predicate, org, start, stop) for text, predicate, _, start, stop in roles]
+    first = shared[0]
+    shared[0] = (doc[first[3] : end].text, first[1], org, first[3], end)
+    return shared[:named] + [(t, p, o, s, e) for t, p, o, s, e in roles[named:]]
 
 
 def _role_before(
@@ -115,7 +155,7 @@ def _role_before(
     """ "le président de Y, X" / "Y's CEO X" / "the founder of Y, X"."""
     first = max(span.sent.start, span.start - _WINDOW)
     for position in range(first, span.start):
-        role = _role_at(doc, position, span.start, rules)
+        role = role_at(doc, position, span.start, rules)
         if role is None:
             continue
         end, predicate = role
@@ -201,7 +241,7 @@ def _attribute_speaker_roles(
         position = words[0].i + 1
         while position < sentence.end and doc[position].lower_ in _SKIP_BEFORE_ROLE | {"to"}:
             position += 1
-        role = _role_at(doc, position, sentence.end, rules)
+        role = role_at(doc, position, sentence.end, rules)
         if role is None:
             continue
         end, predicate = role

@@ -22,6 +22,7 @@ import yaml
 from spacy.tokens import Doc
 
 from cartotech.extract.rules import EntityRules, fold_key
+from cartotech.normalize import fold
 
 __all__ = ["assign_cities", "find_relations"]
 
@@ -33,10 +34,20 @@ _LOCATIVE_AFTER = re.compile(
     r"fondee?|creee?|founded|created)?\s*"
     r"(?:in|at|a|à|de|near|pres de|from)\s+(?:la |le |l'|the )?)$"
 )
+_PLACED_APPOSITION = re.compile(
+    r"^\s*,\s*(?:an?|the|une?|la|le|l')\s*[\w-]+(?:\s+[\w-]+)?\s+"
+    r"(?:based|basee?|installee?|implantee?|situee?|located|headquartered)\s+"
+    r"(?:in|at|a|near|pres de)\s+(?:la |le |l'|the )?$"
+)
 _LOCATIVE_BEFORE = re.compile(r"(?:\bfrom|\bde|\bd'|\ba|\bà|\bin|\bof)\s+$")
 _BASED = re.compile(r"^-?\s*based\b")
+_BASED_APPOSITION = re.compile(r"^\s*,\s*(?:an?|the)?\s*$", re.IGNORECASE)
 _APPOSITION_GAP = re.compile(r"^\s*,\s*(?:the |la |le |l'|l’)?$", re.IGNORECASE)
 _SENTENCE_OPENER = re.compile(r"^\s*(?:in|à|a|en|at|au|near|pres de)\s+$", re.IGNORECASE)
+# The words a demonym may sit in: just before the name ("la start-up lyonnaise X")
+# or in its apposition ("X, une jeune pousse marseillaise").
+_WORD_BEFORE = re.compile(r"([\w-]+)\s*$")
+_APPOSITION_WORDS = re.compile(r"^\s*,((?:\s+[\w'’-]+){1,4})")
 _ENUMERATION_GAP = re.compile(r"^\s*(?:,|et|and|,\s*et|,\s*and)\s*$")
 # Organisation types that are located where the sentence says.
 _PLACED_TYPES = frozenset(
@@ -105,18 +116,41 @@ def _city_of(
             and (tail_key in known or tail_key in rules.places)
         ):
             return tail
+    demonym_city = _demonym_city(org, text, rules)
+    if demonym_city:
+        return demonym_city
     for place in places:  # "X, based in Lyon", "X à Berlin": the place after wins
-        gap_after = text[org["end"] : place["start"]]
-        if 0 <= place["start"] - org["end"] <= 40 and _LOCATIVE_AFTER.match(gap_after.lower()):
+        gap_after = fold(text[org["end"] : place["start"]])
+        if 0 <= place["start"] - org["end"] <= 40 and _LOCATIVE_AFTER.match(gap_after):
+            return str(place["text"])
+        if 0 <= place["start"] - org["end"] <= 70 and _PLACED_APPOSITION.match(gap_after):
+            return str(place["text"])  # "X, a startup based in Lyon"
+    for place in places:  # "X, a Lyon-based startup"
+        based = _BASED.match(text[place["end"] : place["end"] + 8].lower())
+        if based and _BASED_APPOSITION.match(text[org["end"] : place["start"]]):
             return str(place["text"])
     for place in places:  # "Lyon-based X", "a start-up from Toulouse, X"
         if 0 <= org["start"] - place["end"] <= 60:
             if _BASED.match(text[place["end"] : place["end"] + 8].lower()):
                 return str(place["text"])
-            before_place = text[max(0, place["start"] - 8) : place["start"]].lower()
+            before_place = fold(text[max(0, place["start"] - 8) : place["start"]])
             gap_before = text[place["end"] : org["start"]]
             if _LOCATIVE_BEFORE.search(before_place) and _APPOSITION_GAP.match(gap_before):
                 return str(place["text"])
+    return None
+
+
+def _demonym_city(org: dict[str, Any], text: str, rules: EntityRules) -> str | None:
+    """The place a demonym next to the name points to: "la start-up lyonnaise X"."""
+    before = _WORD_BEFORE.search(text[max(0, org["start"] - 40) : org["start"]])
+    words = [before.group(1)] if before else []
+    apposition = _APPOSITION_WORDS.match(text[org["end"] : org["end"] + 80])
+    if apposition:
+        words += apposition.group(1).split()
+    for word in words:
+        city = rules.demonyms.get(fold_key(word))
+        if city:
+            return city
     return None
 
 

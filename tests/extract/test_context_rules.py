@@ -187,3 +187,64 @@ def test_a_labelled_french_tech_structure_is_one_organisation_holding_the_label(
     assert structure.name == "Brest French Tech Bretagne Ouest"
     assert (structure.name, "awarded", "Capitale French Tech") in relation_triples(extraction)
     assert extraction.people[0].organization == structure.name
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "city"),
+    [
+        ("Le 3 mai, la jeune pousse rennaise Zorblex a levé 2 M€.", "fr", "Rennes"),
+        ("Zorblex, une start-up nantaise, recrute dix personnes.", "fr", "Nantes"),
+        ("La start-up Zorblex, basée à Grenoble, recrute dix personnes.", "fr", "Grenoble"),
+        ("Zorblex, une jeune entreprise installée à Dijon, recrute.", "fr", "Dijon"),
+        ("Zorblex, a Toulouse-based startup, hired ten people.", "en", "Toulouse"),
+        ("Zorblex, a startup based in Bordeaux, hired ten people.", "en", "Bordeaux"),
+    ],
+)
+def test_a_demonym_or_a_placed_apposition_gives_the_city(
+    extractor: Any, text: str, lang: str, city: str
+) -> None:
+    extraction = extractor.extract(text, lang)
+    zorblex = orgs_by_name(extraction)["Zorblex"]
+    assert zorblex.type == "startup"
+    assert zorblex.city == city
+    assert ("Zorblex", "located_in", city) in relation_triples(extraction)
+
+
+def test_a_passive_cue_types_its_agent(extractor: Any) -> None:
+    extraction = extractor.extract("Zorblex est incubée chez Plexagone depuis 2023.", "fr")
+    assert orgs_by_name(extraction)["Plexagone"].type == "incubator"
+    assert ("Zorblex", "incubated_by", "Plexagone") in relation_triples(extraction)
+    extraction = extractor.extract("La start-up Zorblex, accélérée par Plexagone, recrute.", "fr")
+    assert orgs_by_name(extraction)["Plexagone"].type == "accelerator"
+    assert ("Zorblex", "accelerated_by", "Plexagone") in relation_triples(extraction)
+
+
+def test_coordinated_roles_share_the_organisation(extractor: Any) -> None:
+    text = "« Nous recrutons », explique Odile Ferrant, cofondatrice et présidente de Zorblex."
+    extraction = extractor.extract(text, "fr")
+    (person,) = extraction.people
+    assert person.organization == "Zorblex"
+    assert person.role == "cofondatrice et présidente de Zorblex"
+    triples = relation_triples(extraction)
+    assert {
+        ("Zorblex", "founded_by", "Odile Ferrant"),
+        ("Zorblex", "led_by", "Odile Ferrant"),
+    } <= triples
+
+
+def test_a_role_complement_reaches_the_organisation_without_making_a_leader(
+    extractor: Any,
+) -> None:
+    text = "Nadia Ferrant, head of startup programmes at Euratechnologies, opened the day."
+    extraction = extractor.extract(text, "en")
+    (person,) = extraction.people
+    assert person.name == "Nadia Ferrant"
+    assert person.organization == "Euratechnologies"
+    assert "Nadia Ferrant" not in orgs_by_name(extraction)
+    assert not any(r.object == "Nadia Ferrant" for r in extraction.relations)
+
+
+def test_a_trigger_inside_a_relative_clause_does_not_type_the_name(extractor: Any) -> None:
+    text = "Plexagone, qui accompagne une start-up par mois, ouvre ses portes."
+    orgs = orgs_by_name(extractor.extract(text, "fr"))
+    assert orgs.get("Plexagone") is None or orgs["Plexagone"].type != "startup"
