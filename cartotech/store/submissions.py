@@ -6,7 +6,8 @@ The life of a submission::
 
 - :func:`present_organisation` files a new organisation and returns the token
   of its email link (only a hash is stored; it expires after ``VERIFY_TTL``).
-  :func:`likely_duplicates` lets the form ask "is this you?" first, and
+  :func:`likely_duplicates` (:mod:`cartotech.store.duplicates`) lets the form
+  ask "is this you?" first, and
   :func:`claim_actor` files a claim of an existing actor instead.
 - :func:`verify_submission` follows the link: the submission joins the
   moderation queue (:func:`list_submissions`).
@@ -24,7 +25,6 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from rapidfuzz import fuzz
 from sqlalchemy import Connection, func, select, update
 
 from cartotech.domain.participation import (
@@ -49,7 +49,6 @@ from cartotech.domain.validation import (
 )
 from cartotech.errors import InputError, NotFound
 from cartotech.geo import Referential
-from cartotech.normalize import name_tokens, normalize_name
 from cartotech.store._participation import (
     hash_token,
     new_token,
@@ -60,16 +59,13 @@ from cartotech.store._participation import (
 )
 from cartotech.store.audit import record_audit
 from cartotech.store.placement import place_on_territory
-from cartotech.store.schema import actor_identifiers, actors, submissions
-from cartotech.store.search import ActorQuery, search_actors
+from cartotech.store.schema import actors, submissions
 
 __all__ = [
     "VERIFY_TTL",
-    "DuplicateCandidate",
     "SubmissionReceipt",
     "claim_actor",
     "get_submission",
-    "likely_duplicates",
     "list_submissions",
     "present_organisation",
     "propose_actor_edit",
@@ -77,11 +73,6 @@ __all__ = [
 ]
 
 VERIFY_TTL = timedelta(hours=48)
-# Words too common in organisation names to find a duplicate by.
-_COMMON_WORDS = {
-    "sas", "sasu", "sarl", "eurl", "scop", "the", "les", "des", "and", "pour", "group",
-    "groupe", "france", "french", "tech", "digital", "numerique", "association", "agence",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -295,78 +286,3 @@ def list_submissions(
         .limit(limit).offset(offset)
     )  # fmt: skip
     return [_view(r) for r in rows], int(total)
-
-
-@dataclass(frozen=True)
-class DuplicateCandidate:
-    """An existing actor the form should show ("is this you?"), best first."""
-
-    actor_id: int
-    key: str
-    name: str
-    type: str
-    territory_id: str | None
-    score: float  # 0-100
-    reasons: tuple[str, ...]
-
-
-def likely_duplicates(
-    conn: Connection,
-    name: str,
-    territory_id: str | None = None,
-    *,
-    referential: Referential,
-    siren: str | None = None,
-    limit: int = 5,
-    min_score: float = 70.0,
-) -> list[DuplicateCandidate]:
-    """Actors that may be the organisation being presented: same SIREN; or a name close
-    to ``name`` (the directory's typo-tolerant search for the whole name, then for its
-    distinctive words within the commune's département), closer when in the same
-    commune or département."""
-    folded = normalize_name(name or "")
-    if not folded:
-        return []
-    placement = place_on_territory(territory_id, referential) if territory_id else None
-    queries = [ActorQuery(text=name, limit=20, with_facets=False)]
-    if placement is not None and placement.departement_code:
-        departement = f"fr:departement:{placement.departement_code}"
-        words = sorted(
-            {w for w in name_tokens(name) if len(w) >= 4 and w not in _COMMON_WORDS},
-            key=lambda w: (-len(w), w),
-        )[:3]
-        queries += [
-            ActorQuery(text=w, territory_id=departement, limit=20, with_facets=False) for w in words
-        ]
-    found: dict[int, dict[str, Any]] = {}
-    for query in queries:
-        for item in search_actors(conn, query, referential).items:
-            found.setdefault(item["id"], item)
-    same_siren: set[int] = set()
-    if siren:
-        clean_siren, _ = clean_identifiers(siren, None)
-        rows = conn.execute(
-            select(actors).join(actor_identifiers, actor_identifiers.c.actor_id == actors.c.id)
-            .where(actor_identifiers.c.scheme == "siren", actor_identifiers.c.value == clean_siren)
-        )  # fmt: skip
-        for row in rows:
-            same_siren.add(row.id)
-            found.setdefault(row.id, dict(row._mapping))
-    out = []
-    for actor_id, item in found.items():
-        score = float(fuzz.token_set_ratio(folded, normalize_name(item["name"])))
-        reasons = [f"name {score:.0f}% alike"]
-        if actor_id in same_siren:
-            score, reasons = 100.0, ["same SIREN", *reasons]
-        if placement is not None and placement.commune_code:
-            if item.get("commune_code") == placement.commune_code:
-                score, reasons = min(100.0, score + 10), [*reasons, "same commune"]
-            elif item.get("departement_code") == placement.departement_code:
-                score, reasons = min(100.0, score + 5), [*reasons, "same département"]
-        if score >= min_score:
-            out.append(
-                DuplicateCandidate(actor_id, item["key"], item["name"], item["type"],
-                                   item.get("territory_id"), score, tuple(reasons))
-            )  # fmt: skip
-    out.sort(key=lambda c: (-c.score, normalize_name(c.name), c.actor_id))
-    return out[:limit]

@@ -28,12 +28,12 @@ from cartotech.geo import Referential
 from cartotech.store import ActorQuery, get_actor, search_actors, unit_of_work
 from cartotech.store.accounts import find_user_by_email
 from cartotech.store.audit import audit_trail
+from cartotech.store.duplicates import likely_duplicates
 from cartotech.store.moderation import accept_submission, merge_submission, reject_submission
 from cartotech.store.schema import actor_identifiers, submissions
 from cartotech.store.submissions import (
     claim_actor,
     get_submission,
-    likely_duplicates,
     list_submissions,
     present_organisation,
     propose_actor_edit,

@@ -17,7 +17,13 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import Connection, Engine
 
-from cartotech.domain.participation import EventState, Role, SubmissionState, User
+from cartotech.domain.participation import (
+    EventState,
+    Role,
+    SubmissionKind,
+    SubmissionState,
+    User,
+)
 from cartotech.domain.permissions import can_moderate, has_role, require
 from cartotech.errors import InputError
 from cartotech.geo import Referential
@@ -25,6 +31,7 @@ from cartotech.labels import get_programme
 from cartotech.mail import MailFailed, MailUnavailable
 from cartotech.store import unit_of_work
 from cartotech.store.candidacies import decide_evidence, list_pending_evidence
+from cartotech.store.duplicates import DuplicateQuery, likely_duplicates_of
 from cartotech.store.events import accept_event, list_events, reject_event
 from cartotech.store.logins import PASSWORD_TOKEN_TTL
 from cartotech.store.moderation import (
@@ -33,7 +40,7 @@ from cartotech.store.moderation import (
     merge_submission,
     reject_submission,
 )
-from cartotech.store.submissions import get_submission, likely_duplicates, list_submissions
+from cartotech.store.submissions import get_submission, list_submissions
 from cartotech.web.auth import UserDep
 from cartotech.web.deps import ConnectionDep, ReferentialDep
 from cartotech.web.notifications import public_link, send_mail
@@ -54,18 +61,22 @@ def can_see_queue(user: User) -> bool:
     return can_moderate(user) or has_role(user, Role.TERRITORY_MANAGER)
 
 
-def _submission_view(
-    conn: Connection, row: dict[str, Any], referential: Referential
-) -> dict[str, Any]:
-    payload = row["payload"]
-    duplicates = []
-    if row["kind"] == "new":
-        duplicates = likely_duplicates(
-            conn, row["name"], row["territory_id"], referential=referential,
-            siren=payload.get("siren"),
-        )  # fmt: skip
-    return {**row, "place": place_label(row["territory_id"], referential),
-            "duplicates": duplicates}  # fmt: skip
+def _submission_views(
+    conn: Connection, rows: list[dict[str, Any]], referential: Referential
+) -> list[dict[str, Any]]:
+    """The queue's submissions with their place and, for new organisations, the close
+    actors of the directory (found for the whole queue at once)."""
+    new = [row for row in rows if row["kind"] == SubmissionKind.NEW.value]
+    queries = [
+        DuplicateQuery(row["name"], row["territory_id"], row["payload"].get("siren")) for row in new
+    ]
+    found = likely_duplicates_of(conn, queries, referential=referential)
+    duplicates = {row["id"]: candidates for row, candidates in zip(new, found, strict=True)}
+    return [
+        {**row, "place": place_label(row["territory_id"], referential),
+         "duplicates": duplicates.get(row["id"], [])}
+        for row in rows
+    ]  # fmt: skip
 
 
 def _pending_evidence(conn: Connection) -> list[dict[str, Any]]:
@@ -92,7 +103,7 @@ def queue(
     evidence: list[dict[str, Any]] = []
     if moderator:
         rows, _ = list_submissions(conn, state=SubmissionState.VERIFIED, limit=QUEUE_SIZE)
-        submissions = [_submission_view(conn, row, referential) for row in rows]
+        submissions = _submission_views(conn, rows, referential)
         evidence = _pending_evidence(conn)
     event_rows, _ = list_events(
         conn, state=EventState.SUBMITTED, limit=QUEUE_SIZE, referential=referential,

@@ -28,12 +28,12 @@ from cartotech.domain.validation import clean_submission
 from cartotech.errors import CartotechError, InputError
 from cartotech.geo import Referential
 from cartotech.store import get_actor, unit_of_work
+from cartotech.store.duplicates import likely_duplicates
 from cartotech.store.submissions import (
     VERIFY_TTL,
     SubmissionReceipt,
     claim_actor,
     get_submission,
-    likely_duplicates,
     present_organisation,
     verify_submission,
 )
