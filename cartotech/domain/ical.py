@@ -15,10 +15,12 @@ last day); timed events are written in UTC.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from icalendar import Calendar, Event, vText
+
+from cartotech.domain.utc import as_utc
 
 __all__ = ["ICS_MEDIA_TYPE", "render_ics"]
 
@@ -26,17 +28,13 @@ ICS_MEDIA_TYPE = "text/calendar; charset=utf-8"
 PRODID = "-//cartotech//observatory of regional tech ecosystems//EN"
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _event(row: Mapping[str, Any], host: str) -> Event:
     event = Event()
     event.add("uid", f"event-{row['id']}@{host}")
     stamp = row.get("updated_at") or row.get("created_at") or row["starts_at"]
-    event.add("dtstamp", _utc(stamp))
-    start = _utc(row["starts_at"])
-    end = _utc(row["ends_at"]) if row.get("ends_at") else None
+    event.add("dtstamp", as_utc(stamp))
+    start = as_utc(row["starts_at"])
+    end = as_utc(row["ends_at"]) if row.get("ends_at") else None
     if row.get("all_day"):
         event.add("dtstart", start.date())
         event.add("dtend", (end or start).date() + timedelta(days=1))

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Query
 from sqlalchemy import Connection
 
+from cartotech.domain.utc import as_utc
 from cartotech.errors import InputError
 from cartotech.store.accounts import find_user_by_email
 from cartotech.store.audit import MAX_AUDIT_PAGE, AuditEntry, AuditQuery
@@ -133,7 +134,7 @@ def entry_view(entry: AuditEntry) -> dict[str, Any]:
     """An entry for the page: its fields, plus ``before_json``/``after_json``."""
     return {
         **asdict(entry),
-        "at": entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=UTC),
+        "at": as_utc(entry.at),
         "before_json": json_text(entry.before),
         "after_json": json_text(entry.after),
         "entity_href": _entity_href(entry),

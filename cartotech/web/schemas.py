@@ -11,13 +11,10 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
+from cartotech.domain.utc import as_utc
 
-def _as_utc(value: dt.datetime) -> dt.datetime:
-    # SQLite gives naive UTC timestamps, PostgreSQL aware ones: answer alike.
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
-UtcDatetime = Annotated[dt.datetime, AfterValidator(_as_utc)]
+# SQLite gives naive UTC timestamps, PostgreSQL aware ones: answer alike.
+UtcDatetime = Annotated[dt.datetime, AfterValidator(as_utc)]
 
 
 class Public(BaseModel):

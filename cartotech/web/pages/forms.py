@@ -17,6 +17,7 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection
 
+from cartotech.domain.utc import as_utc
 from cartotech.errors import CartotechError, InputError
 from cartotech.geo import Referential
 from cartotech.normalize import normalize_name
@@ -59,11 +60,6 @@ def since_yesterday() -> datetime:
     time) are not past yet, on the events page as on the calendars."""
     today = datetime.now(LOCAL_TZ).replace(hour=0, minute=0, second=0, microsecond=0)
     return today - timedelta(days=1)
-
-
-def as_utc(moment: datetime) -> datetime:
-    """An aware UTC datetime (SQLite gives naive UTC values, PostgreSQL aware ones)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def show_time(moment: datetime | None, *, with_time: bool = True) -> str:
