@@ -14,6 +14,7 @@ password and a deactivation raise it here; a logout in ``store/logins.py``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -49,26 +50,40 @@ __all__ = [
 # --- reading users ------------------------------------------------------------
 
 
-def _grants(conn: Connection, user_id: int) -> tuple[RoleGrant, ...]:
-    rows = conn.execute(
-        select(user_roles.c.role, user_roles.c.territory_id, user_roles.c.actor_id)
-        .where(user_roles.c.user_id == user_id)
-        .order_by(user_roles.c.role, user_roles.c.scope)
-    )
-    return tuple(RoleGrant(Role(r.role), r.territory_id, r.actor_id) for r in rows)
+def _grants(conn: Connection, user_ids: list[int]) -> dict[int, tuple[RoleGrant, ...]]:
+    """The role grants of each of ``user_ids`` (an empty tuple for none), in one query."""
+    found: dict[int, list[RoleGrant]] = {user_id: [] for user_id in user_ids}
+    if user_ids:
+        rows = conn.execute(
+            select(
+                user_roles.c.user_id,
+                user_roles.c.role,
+                user_roles.c.territory_id,
+                user_roles.c.actor_id,
+            )
+            .where(user_roles.c.user_id.in_(user_ids))
+            .order_by(user_roles.c.user_id, user_roles.c.role, user_roles.c.scope)
+        )
+        for r in rows:
+            found[r.user_id].append(RoleGrant(Role(r.role), r.territory_id, r.actor_id))
+    return {user_id: tuple(grants) for user_id, grants in found.items()}
 
 
-def _user(conn: Connection, row: Any) -> User:
-    return User(
-        id=row.id,
-        email=row.email,
-        display_name=row.display_name,
-        is_active=bool(row.is_active),
-        roles=_grants(conn, row.id),
-        has_password=row.password_hash is not None,
-        locked_until=row.locked_until,
-        session_epoch=row.session_epoch,
-    )
+def _users(conn: Connection, rows: Sequence[Any]) -> list[User]:
+    grants = _grants(conn, [row.id for row in rows])
+    return [
+        User(
+            id=row.id,
+            email=row.email,
+            display_name=row.display_name,
+            is_active=bool(row.is_active),
+            roles=grants[row.id],
+            has_password=row.password_hash is not None,
+            locked_until=row.locked_until,
+            session_epoch=row.session_epoch,
+        )
+        for row in rows
+    ]
 
 
 def get_user(conn: Connection, user_id: int) -> User:
@@ -76,7 +91,7 @@ def get_user(conn: Connection, user_id: int) -> User:
     row = conn.execute(select(users).where(users.c.id == user_id)).first()
     if row is None:
         raise NotFound(f"no user with id {user_id}", field="user")
-    return _user(conn, row)
+    return _users(conn, [row])[0]
 
 
 def find_user_by_email(conn: Connection, email: str) -> User | None:
@@ -85,7 +100,7 @@ def find_user_by_email(conn: Connection, email: str) -> User | None:
     except InputError:
         return None
     row = conn.execute(select(users).where(users.c.email == address)).first()
-    return None if row is None else _user(conn, row)
+    return None if row is None else _users(conn, [row])[0]
 
 
 def _holding(query: Select[Any], role: Role | None) -> Select[Any]:
@@ -101,7 +116,7 @@ def list_users(
 ) -> list[User]:
     """Users by email (those holding ``role`` when given); see :func:`count_users`."""
     query = _holding(select(users), role).order_by(users.c.email).limit(limit).offset(offset)
-    return [_user(conn, row) for row in conn.execute(query).all()]
+    return _users(conn, conn.execute(query).all())
 
 
 def count_users(conn: Connection, *, role: Role | None = None) -> int:
