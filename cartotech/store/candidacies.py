@@ -1,12 +1,14 @@
-"""Label candidacies: a programme, one or more territories, a team of managers,
-declared evidence checked by moderators, and the award when it comes.
+"""Label candidacies: a programme, one or more territories, a team of managers, and
+the award when it comes.
 
 A candidacy covers one territory (an EPCI, a commune...) or several: a
 coalition is either a group of the referential (``group:cote-d-azur``) or the
 list of its members. Who may run it: administrators, its managers, and the
 territory managers whose scope holds every one of its territories (see
-:func:`cartotech.domain.permissions.can_manage_candidacy`). Scores:
-:mod:`cartotech.store.candidacy_scores`.
+:func:`cartotech.domain.permissions.can_manage_candidacy`; every write checks it
+with :func:`cartotech.store.candidacy_access.require_candidacy_manager`).
+Declared evidence, checked by moderators: :mod:`cartotech.store.candidacy_evidence`.
+Scores: :mod:`cartotech.store.candidacy_scores`.
 
 Awards are rows of the existing ``awards`` table (one per territory of the
 candidacy), citing the source given by the administrator who records them;
@@ -15,40 +17,31 @@ territory pages already list them with their validity.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, delete, func, select, update
+from sqlalchemy import Connection, delete, select, update
 
 from cartotech.domain import AwardRecord, SourceRecord
-from cartotech.domain.participation import (
-    CandidacyState,
-    EvidenceState,
-    User,
-    Who,
-)
+from cartotech.domain.participation import CandidacyState, User, Who
 from cartotech.domain.participation_errors import InvalidState
-from cartotech.domain.permissions import (
-    can_manage_all,
-    can_manage_candidacy,
-    can_moderate,
-    is_admin,
-    require,
-)
-from cartotech.domain.validation import MAX_COMMENT, MAX_NAME, clean_text, clean_url
+from cartotech.domain.permissions import can_manage_all, is_admin, require
+from cartotech.domain.validation import MAX_NAME, clean_text
 from cartotech.errors import InputError, NotFound
 from cartotech.geo import Referential
-from cartotech.labels import CriterionKind, get_programme
+from cartotech.labels import get_programme
 from cartotech.store._participation import user_id_of, utc_now
 from cartotech.store.actors import actor_id_by_key
 from cartotech.store.audit import record_audit
-from cartotech.store.evidence_files import ACCEPTED_TYPES
+from cartotech.store.candidacy_access import (
+    candidacy_scope,
+    require_candidacy_manager,
+    territories_by_candidacy,
+)
+from cartotech.store.candidacy_evidence import list_evidence
 from cartotech.store.facts import add_award
 from cartotech.store.schema import (
     candidacies,
-    candidacy_evidence,
     candidacy_managers,
     candidacy_territories,
     users,
@@ -57,57 +50,16 @@ from cartotech.store.sources import ensure_source
 
 __all__ = [
     "add_candidacy_manager",
-    "add_declared_evidence",
     "award_candidacy",
     "create_candidacy",
-    "decide_evidence",
     "get_candidacy",
-    "get_evidence",
     "list_candidacies",
-    "list_evidence",
-    "list_pending_evidence",
     "remove_candidacy_manager",
-    "require_candidacy_manager",
     "set_candidacy_state",
 ]
 
-MAX_FILE_NAME = 200
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 # States a manager may move a candidacy to (awards are recorded by award_candidacy).
 _MANAGER_STATES = {CandidacyState.DRAFT, CandidacyState.SUBMITTED, CandidacyState.WITHDRAWN}
-
-
-def _scope(conn: Connection, candidacy_id: int) -> tuple[Any, list[int], list[str]]:
-    row = conn.execute(select(candidacies).where(candidacies.c.id == candidacy_id)).first()
-    if row is None:
-        raise NotFound(f"no candidacy {candidacy_id}", field="candidacy")
-    managers = conn.execute(
-        select(candidacy_managers.c.user_id).where(
-            candidacy_managers.c.candidacy_id == candidacy_id
-        )
-    ).scalars()
-    territories = conn.execute(
-        select(candidacy_territories.c.territory_id)
-        .where(candidacy_territories.c.candidacy_id == candidacy_id)
-        .order_by(candidacy_territories.c.territory_id)
-    ).scalars()
-    return row, sorted(managers), list(territories)
-
-
-def require_candidacy_manager(
-    conn: Connection, candidacy_id: int, by: Who, referential: Referential
-) -> Any:
-    """The candidacy row, when ``by`` may run it (system actors may); else PermissionDenied."""
-    row, managers, territories = _scope(conn, candidacy_id)
-    if isinstance(by, User):
-        require(
-            can_manage_candidacy(
-                by, manager_ids=managers, territory_ids=territories, referential=referential
-            ),
-            f"you may not manage candidacy {candidacy_id}: its managers, administrators and "
-            "the managers of all its territories may",
-        )
-    return row
 
 
 def _check_territories(territory_ids: list[str], referential: Referential) -> list[str]:
@@ -176,7 +128,7 @@ def _require_user(conn: Connection, user_id: int) -> None:
 
 def get_candidacy(conn: Connection, candidacy_id: int) -> dict[str, Any]:
     """The candidacy with its territories, managers (id and display name) and evidence."""
-    row, manager_ids, territories = _scope(conn, candidacy_id)
+    row, manager_ids, territories = candidacy_scope(conn, candidacy_id)
     managers = conn.execute(
         select(users.c.id, users.c.display_name).where(users.c.id.in_(manager_ids))
         .order_by(users.c.id)
@@ -191,7 +143,8 @@ def get_candidacy(conn: Connection, candidacy_id: int) -> dict[str, Any]:
 def list_candidacies(
     conn: Connection, *, programme_key: str | None = None, territory_id: str | None = None
 ) -> list[dict[str, Any]]:
-    """Candidacies (of a programme, or covering a territory), newest first."""
+    """Candidacies (of a programme, or covering a territory), newest first, each with
+    its ``territory_ids`` (read for all of them at once)."""
     query = select(candidacies).order_by(candidacies.c.created_at.desc(), candidacies.c.id.desc())
     if programme_key:
         query = query.where(candidacies.c.programme_key == programme_key)
@@ -203,7 +156,9 @@ def list_candidacies(
                 )
             )
         )
-    return [dict(r._mapping) for r in conn.execute(query)]
+    rows = [dict(r._mapping) for r in conn.execute(query)]
+    territories = territories_by_candidacy(conn, [row["id"] for row in rows])
+    return [{**row, "territory_ids": territories[row["id"]]} for row in rows]
 
 
 def add_candidacy_manager(
@@ -268,149 +223,6 @@ def set_candidacy_state(
                  before={"state": row.state}, after={"state": state.value}, at=now)  # fmt: skip
 
 
-def add_declared_evidence(
-    conn: Connection,
-    candidacy_id: int,
-    criterion_key: str,
-    *,
-    kind: str,
-    reference: str,
-    by: Who,
-    referential: Referential,
-    note: str | None = None,
-    file_name: str | None = None,
-    content_type: str | None = None,
-    now: datetime | None = None,
-) -> int:
-    """Attach a piece of evidence to a declared criterion: ``kind`` ``link`` (a web
-    address) or ``upload`` (the sha256 of a file stored by
-    :class:`~cartotech.store.evidence_files.EvidenceFiles`, with the ``file_name`` it
-    had, display text only, and its ``content_type``). It counts once a moderator
-    accepts it."""
-    now = utc_now(now)
-    row = require_candidacy_manager(conn, candidacy_id, by, referential)
-    criterion = get_programme(row.programme_key).criterion(criterion_key)
-    if criterion.kind is not CriterionKind.DECLARED:
-        raise InputError(
-            f"criterion {criterion_key} is computed from the directory: it takes no evidence",
-            field="criterion",
-        )
-    if kind == "link":
-        clean = clean_url(reference, field="reference")
-    elif kind == "upload":
-        clean = reference if _SHA256.fullmatch(reference or "") else None
-        if clean is None:
-            raise InputError(f"upload reference {reference!r}: expected the file's sha256 "
-                             "(64 lowercase hex digits)", field="reference")  # fmt: skip
-        if content_type not in ACCEPTED_TYPES:
-            raise InputError(f"upload content type {content_type!r}: expected one of "
-                             f"{', '.join(ACCEPTED_TYPES)}", field="content_type")  # fmt: skip
-    else:
-        raise InputError(f"evidence kind {kind!r}: expected link or upload", field="kind")
-    if clean is None:
-        raise InputError("reference is required", field="reference")
-    values = {
-        "candidacy_id": candidacy_id, "criterion_key": criterion_key, "kind": kind,
-        "reference": clean, "note": clean_text(note, field="note", max_length=MAX_COMMENT,
-                                               multiline=True),
-        "state": EvidenceState.SUBMITTED.value, "submitted_by": user_id_of(by), "created_at": now,
-        "file_name": clean_text(file_name, field="file_name", max_length=MAX_FILE_NAME)
-        if kind == "upload" else None,
-        "content_type": content_type if kind == "upload" else None,
-    }  # fmt: skip
-    evidence_id = int(
-        conn.execute(
-            candidacy_evidence.insert().values(**values).returning(candidacy_evidence.c.id)
-        ).scalar_one()
-    )
-    after = {k: values[k] for k in ("candidacy_id", "criterion_key", "kind", "reference",
-                                    "file_name")}  # fmt: skip
-    record_audit(conn, by, "evidence.submit", "evidence", evidence_id, after=after, at=now)
-    return evidence_id
-
-
-def decide_evidence(
-    conn: Connection, evidence_id: int, *, accept: bool, by: User, reason: str | None = None,
-    now: datetime | None = None,
-) -> None:  # fmt: skip
-    """A moderator accepts or rejects (with a reason) a piece of declared evidence."""
-    now = utc_now(now)
-    require(can_moderate(by), "only moderators and administrators check evidence")
-    row = conn.execute(
-        select(candidacy_evidence).where(candidacy_evidence.c.id == evidence_id)
-    ).first()
-    if row is None:
-        raise NotFound(f"no evidence {evidence_id}", field="evidence")
-    if row.state != EvidenceState.SUBMITTED.value:
-        raise InvalidState(f"evidence {evidence_id} is already {row.state}")
-    text = clean_text(reason, field="reason", max_length=MAX_COMMENT, required=not accept,
-                      multiline=True)  # fmt: skip
-    state = EvidenceState.ACCEPTED if accept else EvidenceState.REJECTED
-    conn.execute(
-        update(candidacy_evidence).where(candidacy_evidence.c.id == evidence_id)
-        .values(state=state.value, decided_by=by.id, decided_at=now, decision_reason=text)
-    )  # fmt: skip
-    record_audit(conn, by, f"evidence.{'accept' if accept else 'reject'}", "evidence",
-                 evidence_id, before={"state": row.state},
-                 after={"state": state.value, "reason": text}, at=now)  # fmt: skip
-
-
-def get_evidence(conn: Connection, evidence_id: int) -> dict[str, Any]:
-    """One piece of declared evidence."""
-    row = conn.execute(
-        select(candidacy_evidence).where(candidacy_evidence.c.id == evidence_id)
-    ).first()
-    if row is None:
-        raise NotFound(f"no evidence {evidence_id}", field="evidence")
-    return dict(row._mapping)
-
-
-def list_evidence(conn: Connection, candidacy_id: int) -> list[dict[str, Any]]:
-    rows = conn.execute(
-        select(candidacy_evidence).where(candidacy_evidence.c.candidacy_id == candidacy_id)
-        .order_by(candidacy_evidence.c.criterion_key, candidacy_evidence.c.id)
-    )  # fmt: skip
-    return [dict(r._mapping) for r in rows]
-
-
-def list_pending_evidence(
-    conn: Connection,
-    *,
-    territory_ids: Iterable[str] | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
-    """Declared evidence waiting for a moderator, across candidacies, oldest first, each
-    with its candidacy's ``candidacy_name`` and ``programme_key``; and the total.
-    ``territory_ids``: only the candidacies covering one of these territories (an empty
-    list gives none)."""
-    where: list[ColumnElement[bool]] = [candidacy_evidence.c.state == EvidenceState.SUBMITTED.value]
-    if territory_ids is not None:
-        where.append(
-            candidacy_evidence.c.candidacy_id.in_(
-                select(candidacy_territories.c.candidacy_id).where(
-                    candidacy_territories.c.territory_id.in_(list(territory_ids))
-                )
-            )
-        )
-    total = conn.execute(
-        select(func.count()).select_from(candidacy_evidence).where(*where)
-    ).scalar_one()
-    rows = conn.execute(
-        select(
-            candidacy_evidence,
-            candidacies.c.name.label("candidacy_name"),
-            candidacies.c.programme_key,
-        )
-        .join(candidacies, candidacies.c.id == candidacy_evidence.c.candidacy_id)
-        .where(*where)
-        .order_by(candidacy_evidence.c.created_at, candidacy_evidence.c.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    return [dict(r._mapping) for r in rows], int(total)
-
-
 def _years_later(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -434,7 +246,7 @@ def award_candidacy(
     now = utc_now(now)
     if isinstance(by, User):
         require(is_admin(by), "only administrators record awards")
-    row, _, territories = _scope(conn, candidacy_id)
+    row, _, territories = candidacy_scope(conn, candidacy_id)
     programme = get_programme(row.programme_key)
     programme_id = actor_id_by_key(conn, programme.key)
     if programme_id is None:

@@ -16,7 +16,7 @@ actor, or for every sector.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select
 
@@ -38,12 +38,16 @@ from cartotech.store.schema import (
 )
 
 __all__ = [
+    "FundingState",
     "add_funding_call",
     "get_funding_call",
     "list_funding_calls",
     "matching_calls",
     "open_condition",
 ]
+
+#: Which calls a listing gives: those open on its day, those closed then, or all.
+FundingState = Literal["open", "closed", "all"]
 
 
 def add_funding_call(
@@ -154,18 +158,24 @@ def list_funding_calls(
     conn: Connection,
     *,
     as_of: date,
-    open_only: bool = False,
+    state: FundingState = "all",
     territory_id: str | None = None,
     sector: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Calls with their ``open`` state on ``as_of`` (open ones first, by deadline, rolling
-    ones last), optionally only open ones, scoped exactly to ``territory_id``, or
-    tagged ``sector``."""
+    ones last): all, or only the open or the closed ones (chosen in SQL, so ``limit``
+    counts only those); optionally scoped exactly to ``territory_id``, or tagged
+    ``sector``."""
+    if state not in get_args(FundingState):
+        raise InputError(f"state {state!r}: expected open, closed or all", field="state")
     query = _select()
-    if open_only:
+    if state == "open":
         query = query.where(open_condition(as_of))
+    elif state == "closed":
+        # open_condition is never NULL (each side tests for NULL first), so NOT is exact.
+        query = query.where(~open_condition(as_of))
     if territory_id:
         query = query.where(funding_calls.c.territory_id == territory_id)
     if sector:

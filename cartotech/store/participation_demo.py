@@ -33,12 +33,8 @@ from cartotech.errors import ConfigurationError
 from cartotech.geo import Referential
 from cartotech.store.accounts import create_user
 from cartotech.store.actors import actor_ids_by_key
-from cartotech.store.candidacies import (
-    add_declared_evidence,
-    create_candidacy,
-    decide_evidence,
-    set_candidacy_state,
-)
+from cartotech.store.candidacies import create_candidacy, set_candidacy_state
+from cartotech.store.candidacy_evidence import add_declared_evidence, decide_evidence
 from cartotech.store.engine import unit_of_work
 from cartotech.store.events import accept_event, submit_event
 from cartotech.store.evidence_files import EvidenceFiles

@@ -53,7 +53,7 @@ from cartotech.normalize import slugify
 from cartotech.store._participation import hash_token, new_token, require_actor, user_id_of, utc_now
 from cartotech.store._sql import insert_ignoring_duplicates
 from cartotech.store.audit import record_audit
-from cartotech.store.candidacies import require_candidacy_manager
+from cartotech.store.candidacy_access import require_candidacy_manager
 from cartotech.store.ratelimits import RateLimit, hit_rate_limit
 from cartotech.store.schema import actors, petition_signatures, petitions
 

@@ -35,13 +35,15 @@ from cartotech.store import (
 )
 from cartotech.store.candidacies import (
     add_candidacy_manager,
-    add_declared_evidence,
     award_candidacy,
     create_candidacy,
-    decide_evidence,
     get_candidacy,
-    list_pending_evidence,
     set_candidacy_state,
+)
+from cartotech.store.candidacy_evidence import (
+    add_declared_evidence,
+    decide_evidence,
+    list_pending_evidence,
 )
 from cartotech.store.candidacy_scores import score_candidacy
 from cartotech.store.events import accept_event, submit_event

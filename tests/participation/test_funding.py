@@ -84,9 +84,28 @@ def test_open_closed_and_matching(directory_engine: Engine, referential: Referen
         listing = list_funding_calls(conn, as_of=AS_OF)
         assert len(listing) == 7
         assert [c["open"] for c in listing] == [True] * 5 + [False] * 2
-        assert len(list_funding_calls(conn, as_of=AS_OF, open_only=True)) == 5
+        assert len(list_funding_calls(conn, as_of=AS_OF, state="open")) == 5
+        closed = list_funding_calls(conn, as_of=AS_OF, state="closed")
+        assert [c["title"] for c in closed] == ["Closed yesterday", "Opens next month"]
         assert [c["id"] for c in list_funding_calls(conn, as_of=AS_OF, sector="ai")] == [in_lille]
         assert get_funding_call(conn, national, as_of=AS_OF)["amount"] == 200e6
+
+
+def test_closed_calls_are_found_behind_more_open_calls_than_the_limit(
+    directory_engine: Engine, referential: Referential
+) -> None:
+    """The closed listing is chosen in SQL: open calls, listed first, do not fill its page."""
+    for index in range(3):
+        _add(directory_engine, referential, title=f"Open {index}", deadline="2026-12-31")
+    closed = _add(directory_engine, referential, title="Closed", deadline="2026-03-01")
+    with directory_engine.connect() as conn:
+        listing = list_funding_calls(conn, as_of=AS_OF, state="closed", limit=2)
+        assert [c["id"] for c in listing] == [closed]
+        assert listing[0]["open"] is False
+        assert [c["open"] for c in list_funding_calls(conn, as_of=AS_OF, limit=2)] == [True] * 2
+        assert len(list_funding_calls(conn, as_of=AS_OF, state="open", limit=2)) == 2
+        with pytest.raises(InputError, match="expected open, closed or all"):
+            list_funding_calls(conn, as_of=AS_OF, state="shut")  # not a FundingState
 
 
 def test_group_scoped_call_matches_member_communes(

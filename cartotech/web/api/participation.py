@@ -24,7 +24,7 @@ from cartotech.store import get_actor
 from cartotech.store.candidacies import get_candidacy, list_candidacies
 from cartotech.store.candidacy_scores import score_candidacy
 from cartotech.store.events import actor_calendar, get_event, territory_calendar
-from cartotech.store.funding import list_funding_calls, matching_calls
+from cartotech.store.funding import FundingState, list_funding_calls, matching_calls
 from cartotech.store.petitions import get_petition, list_petitions, petition_signatories
 from cartotech.web.deps import ConnectionDep, ReferentialDep
 from cartotech.web.pages.candidacies import evidence_link, score_as_of
@@ -151,17 +151,14 @@ def read_event(conn: ConnectionDep, event_id: Annotated[int, Path(ge=1)]) -> dic
 )
 def funding_calls(
     conn: ConnectionDep,
-    state: Annotated[str, Query(pattern="^(open|closed|all)$")] = "all",
+    state: Annotated[FundingState, Query(description="open, closed or all, today")] = "all",
     territory: Annotated[str | None, Query(description="Calls scoped to this territory id")] = None,
     sector: Annotated[str | None, Query(max_length=64)] = None,
 ) -> dict[str, Any]:
     today = local_today()
     calls = list_funding_calls(
-        conn, as_of=today, open_only=state == "open", territory_id=territory, sector=sector,
-        limit=500,
-    )  # fmt: skip
-    if state == "closed":
-        calls = [c for c in calls if not c["open"]]
+        conn, as_of=today, state=state, territory_id=territory, sector=sector, limit=500
+    )
     return {"as_of": today, "items": calls}
 
 
@@ -204,7 +201,7 @@ def read_petition(conn: ConnectionDep, slug: str) -> dict[str, Any]:
 
 @router.get("/candidacies", summary="Label candidacies", response_model=list[CandidacySummary])
 def candidacies(conn: ConnectionDep) -> list[dict[str, Any]]:
-    return [get_candidacy(conn, c["id"]) for c in list_candidacies(conn)]
+    return list_candidacies(conn)
 
 
 def _evidence(item: EvidenceItem) -> dict[str, Any]:

@@ -32,14 +32,14 @@ from cartotech.geo import Referential
 from cartotech.labels import CandidacyScore, EvidenceItem, get_programme, load_programmes
 from cartotech.store import unit_of_work
 from cartotech.store.candidacies import (
-    add_declared_evidence,
     award_candidacy,
     create_candidacy,
     get_candidacy,
     list_candidacies,
-    require_candidacy_manager,
     set_candidacy_state,
 )
+from cartotech.store.candidacy_access import require_candidacy_manager
+from cartotech.store.candidacy_evidence import add_declared_evidence
 from cartotech.store.candidacy_scores import score_candidacy
 from cartotech.store.petitions import create_petition, list_petitions
 from cartotech.web.auth import OptionalUserDep, UserDep
@@ -113,14 +113,14 @@ def can_manage(conn: Connection, candidacy_id: int, user: User | None, ref: Refe
 def candidacies_page(
     request: Request, user: OptionalUserDep, conn: ConnectionDep, referential: ReferentialDep
 ) -> HTMLResponse:
-    rows = []
-    for candidacy in list_candidacies(conn):
-        full = get_candidacy(conn, candidacy["id"])
-        rows.append({
+    rows = [
+        {
             **candidacy,
             "programme": get_programme(candidacy["programme_key"]),
-            "places": [place_label(t, referential) for t in full["territory_ids"]],
-        })  # fmt: skip
+            "places": [place_label(t, referential) for t in candidacy["territory_ids"]],
+        }
+        for candidacy in list_candidacies(conn)
+    ]
     may_open = user is not None and (is_admin(user) or has_role(user, Role.TERRITORY_MANAGER))
     return render(
         request,

@@ -28,12 +28,8 @@ from cartotech.domain.permissions import can_moderate
 from cartotech.domain.validation import clean_text
 from cartotech.errors import InputError, InputTooLarge, NotFound
 from cartotech.settings import Settings
-from cartotech.store.candidacies import (
-    MAX_FILE_NAME,
-    add_declared_evidence,
-    get_evidence,
-    require_candidacy_manager,
-)
+from cartotech.store.candidacy_access import require_candidacy_manager
+from cartotech.store.candidacy_evidence import MAX_FILE_NAME, add_declared_evidence, get_evidence
 from cartotech.store.evidence_files import ACCEPTED_TYPES, EvidenceFiles
 from cartotech.web.auth import UserDep
 from cartotech.web.deps import ConnectionDep, ReferentialDep

@@ -30,7 +30,7 @@ from cartotech.geo import Referential
 from cartotech.labels import get_programme
 from cartotech.mail import MailFailed, MailUnavailable
 from cartotech.store import unit_of_work
-from cartotech.store.candidacies import decide_evidence, list_pending_evidence
+from cartotech.store.candidacy_evidence import decide_evidence, list_pending_evidence
 from cartotech.store.duplicates import DuplicateQuery, likely_duplicates_of
 from cartotech.store.events import accept_event, list_events, reject_event
 from cartotech.store.logins import PASSWORD_TOKEN_TTL

@@ -21,7 +21,7 @@ from cartotech.geo import Referential
 from cartotech.labels import get_programme
 from cartotech.store.candidacies import list_candidacies
 from cartotech.store.events import actor_calendar, territory_calendar
-from cartotech.store.funding import list_funding_calls, matching_calls
+from cartotech.store.funding import FundingState, list_funding_calls, matching_calls
 from cartotech.web.auth import OptionalUserDep
 from cartotech.web.deps import ConnectionDep, ReferentialDep
 from cartotech.web.pages.forms import (
@@ -71,12 +71,10 @@ def funding_page(
     request: Request,
     conn: ConnectionDep,
     referential: ReferentialDep,
-    state: Annotated[str, Query(pattern="^(open|closed|all)$")] = "all",
+    state: Annotated[FundingState, Query()] = "all",
 ) -> HTMLResponse:
     today = local_today()
-    calls = list_funding_calls(conn, as_of=today, open_only=state == "open", limit=500)
-    if state == "closed":
-        calls = [c for c in calls if not c["open"]]
+    calls = list_funding_calls(conn, as_of=today, state=state, limit=500)
     for call in calls:
         call["scope"] = (
             place_label(call["territory_id"], referential) if call["territory_id"] else ""
