@@ -50,14 +50,21 @@ class Vocabulary:
         return sorted(match for match, _distance, _index in matches if match != word)[:5]
 
 
-_VOCABULARIES: dict[str, tuple[tuple[int, int], Vocabulary]] = {}
+_VOCABULARIES: dict[str, tuple[int, Vocabulary]] = {}
 
 
 def vocabulary_of(conn: Connection) -> Vocabulary:
-    """The vocabulary of this database, cached until a term is added."""
-    count, last = conn.execute(select(func.count(), func.max(search_terms.c.id))).one()
+    """The vocabulary of this database, cached until a term is added.
+
+    Terms are only ever added (``add_search_terms``), each under a new, higher id,
+    so the highest id, read from the primary key's index, tells whether the cache
+    is stale without counting the table on every corrected search. A term committed
+    after one with a higher id (concurrent writers on PostgreSQL) is read at the
+    next addition.
+    """
+    last = conn.execute(select(func.max(search_terms.c.id))).scalar_one()
     url = str(conn.engine.url)
-    version = (int(count), int(last or 0))
+    version = int(last or 0)
     cached = _VOCABULARIES.get(url)
     if cached is None or cached[0] != version:
         terms = list(conn.execute(select(search_terms.c.term)).scalars())

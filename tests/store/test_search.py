@@ -3,8 +3,18 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
+from cartotech.domain import ActorRecord, ActorType
 from cartotech.geo import get_referential
-from cartotech.store import ActorQuery, SearchResult, search_actors
+from cartotech.store import (
+    ActorQuery,
+    SearchResult,
+    ensure_source,
+    search_actors,
+    unit_of_work,
+    upsert_actor,
+)
+from tests.fixtures import TEST_SOURCE
+from tests.store.test_query_counts import statements
 
 
 def _search(engine: Engine, text: str = "", **filters) -> SearchResult:
@@ -45,6 +55,33 @@ def test_typo_correction_is_reported(directory_engine: Engine) -> None:
     result = _search(directory_engine, "euratechnology")
     assert result.corrected is not None
     assert _search(directory_engine, "euratech").corrected is None
+
+
+# A name no other actor has, and a typo of it (one letter changed).
+NEW_NAME, NEW_NAME_TYPO = "Zorglubex Ventures", "zorglubax"
+
+
+def test_typo_correction_knows_the_terms_added_since_the_last_search(
+    directory_engine: Engine,
+) -> None:
+    assert _search(directory_engine, NEW_NAME_TYPO).items == []  # the vocabulary is read
+    record = ActorRecord(key="zorglubex", name=NEW_NAME, type=ActorType.STARTUP,
+                         source_key=TEST_SOURCE.key, territory_id="fr:commune:59350")  # fmt: skip
+    with unit_of_work(directory_engine) as conn:
+        source_id, _ = ensure_source(conn, TEST_SOURCE)
+        upsert_actor(conn, record, source_id, get_referential())
+    result = _search(directory_engine, NEW_NAME_TYPO)
+    assert _names(result) == [NEW_NAME]
+    assert result.corrected is not None
+
+
+def test_typo_correction_does_not_count_the_vocabulary(directory_engine: Engine) -> None:
+    """The cached vocabulary's freshness is checked without counting every term."""
+    with statements(directory_engine) as seen:
+        assert _search(directory_engine, "euratechnology").corrected is not None
+    on_terms = [s.lower() for s in seen if "search_terms" in s]
+    assert on_terms, "the correction did not read the vocabulary"
+    assert not [s for s in on_terms if "count(" in s]
 
 
 def test_exact_names_rank_before_names_that_contain_the_query(directory_engine: Engine) -> None:
