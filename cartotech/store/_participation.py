@@ -1,14 +1,11 @@
-"""Helpers shared by the participation modules: the clock, tokens, JSON, who did it."""
+"""Helpers shared by the participation modules: the clock, tokens, who did it."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import secrets
-from dataclasses import asdict, is_dataclass
-from datetime import UTC, date, datetime, timedelta
-from enum import Enum
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -43,23 +40,6 @@ def hash_token(token: str) -> str:
 
 def seconds_until(moment: datetime, now: datetime) -> int:
     return max(1, math.ceil((moment - now) / timedelta(seconds=1)))
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, set | frozenset | tuple):
-        return sorted(value, key=str) if isinstance(value, set | frozenset) else list(value)
-    if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
-    return str(value)
-
-
-def to_json(value: Any) -> str:
-    """Stable JSON text (sorted keys, UTF-8 kept) for payloads and audit snapshots."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_default)
 
 
 def who_of(who: Who) -> tuple[str, int | None]:

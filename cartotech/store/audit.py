@@ -25,7 +25,8 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, func, select, tr
 
 from cartotech.domain.participation import Who
 from cartotech.errors import InputError
-from cartotech.store._participation import to_json, utc_now, who_of
+from cartotech.store._jsontext import to_json
+from cartotech.store._participation import utc_now, who_of
 from cartotech.store.schema import audit_log, users
 
 __all__ = [

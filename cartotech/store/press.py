@@ -11,7 +11,6 @@ only from documents that start a story. Finished files: ``store/ingest_files.py`
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -24,6 +23,7 @@ from cartotech.extract.numbers import sentence_bounds
 from cartotech.extract.records import ArticleExtraction, OrgMention
 from cartotech.ingest.stories import StoryIndex, StoryKind, StoryMatch
 from cartotech.resolve.records import ActorCandidate, LinkStatus, MentionLink
+from cartotech.store._jsontext import to_json
 from cartotech.store._sql import insert_ignoring_duplicates
 from cartotech.store.audit import record_audit
 from cartotech.store.press_facts import derive_document_facts
@@ -271,7 +271,7 @@ def _mention_row(
         # Only a sure link attaches the mention; a proposed one waits for review.
         "actor_id": link.actor_id if link and link.status is LinkStatus.LINKED else None,
         "territory_id": territory_id,
-        "payload": json.dumps(dict(payload), ensure_ascii=False, sort_keys=True),
+        "payload": to_json(dict(payload)),
         "link_status": link.status.value if link else None,
         "link_score": float(link.score) if link else None,
         "link_method": link.method if link else None,

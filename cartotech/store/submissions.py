@@ -49,11 +49,11 @@ from cartotech.domain.validation import (
 )
 from cartotech.errors import InputError, NotFound
 from cartotech.geo import Referential
+from cartotech.store._jsontext import to_json
 from cartotech.store._participation import (
     hash_token,
     new_token,
     require_actor,
-    to_json,
     user_id_of,
     utc_now,
 )
