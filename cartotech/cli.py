@@ -301,25 +301,22 @@ def ingest(
     """Ingest press articles: stories, extraction, linking to the directory, facts."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from cartotech.press import ingest_paths, load_extractor
+    from cartotech.press import ingest_paths
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with _store(db) as engine:
-        with console.status("Loading the extraction models…"):
-            extractor = load_extractor(engine)
-        with Progress(*columns, console=console, transient=True, disable=as_json) as bar:
-            task = bar.add_task("Ingesting", total=None)
+    # ingest_paths loads the extraction models when the first article needs them.
+    with (
+        _store(db) as engine,
+        Progress(*columns, console=console, transient=True, disable=as_json) as bar,
+    ):
+        task = bar.add_task("Ingesting", total=None)
 
-            def progress(done: int, total: int, path: Path) -> None:
-                bar.update(task, completed=done, total=total, description=path.name[:40])
+        def progress(done: int, total: int, path: Path) -> None:
+            bar.update(task, completed=done, total=total, description=path.name[:40])
 
-            report = ingest_paths(
-                engine,
-                paths,
-                extractor=extractor,
-                progress=progress,
-                max_bytes=get_settings().max_import_bytes,
-            )
+        report = ingest_paths(
+            engine, paths, progress=progress, max_bytes=get_settings().max_import_bytes
+        )
     if as_json:
         _print_json(report.as_dict())
         return

@@ -7,30 +7,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 
 from cartotech.errors import CartotechError
 from cartotech.geo import get_referential
 from cartotech.ingest import load_directory_file
-from cartotech.press import ArticleExtractor, IngestReport, ingest_paths, load_extractor
+from cartotech.press import ArticleExtractor, IngestReport, ingest_paths
 from cartotech.settings import get_settings
 from cartotech.store import (
     ImportReport,
     create_store_engine,
     import_directory,
     is_migrated,
-    load_territories,
-    migrate,
     unit_of_work,
 )
 from cartotech.store.evidence_files import EvidenceFiles
+from cartotech.store.initialise import InitReport, init_database
 from cartotech.store.participation_demo import ParticipationDemo, load_participation_demo
 from cartotech.store.schema import sources
-
-if TYPE_CHECKING:
-    from cartotech.extract.records import ArticleExtraction
 
 __all__ = [
     "DemoReport",
@@ -41,19 +36,6 @@ __all__ = [
     "import_file",
     "init_database",
 ]
-
-
-@dataclass(frozen=True)
-class InitReport:
-    territories_added: int
-
-
-def init_database(engine: Engine) -> InitReport:
-    """Create or migrate the schema and load the territory referential."""
-    migrate(engine)
-    with unit_of_work(engine) as conn:
-        added = load_territories(conn, get_referential())
-    return InitReport(territories_added=added)
 
 
 def import_file(engine: Engine, path: Path, *, max_bytes: int = 20_000_000) -> ImportReport:
@@ -129,20 +111,6 @@ class DemoReport:
         }
 
 
-class _ExtractorOnFirstUse:
-    """The real extractor, loaded (a few seconds) only when an article needs
-    it: re-building an up-to-date demo skips every file and loads nothing."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.loaded: ArticleExtractor | None = None
-
-    def extract(self, text: str, lang: str, published: str | None) -> ArticleExtraction:
-        if self.loaded is None:
-            self.loaded = load_extractor(self.engine)
-        return self.loaded.extract(text, lang, published)
-
-
 def build_demo(database: Path, *, extractor: ArticleExtractor | None = None) -> DemoReport:
     """Build (or bring up to date) the demo database at ``database``: the
     full referential, the curated directory, the demo press articles
@@ -152,16 +120,15 @@ def build_demo(database: Path, *, extractor: ArticleExtractor | None = None) -> 
     calls), added once.
 
     ``extractor`` defaults to the real one fed with the directory, as
-    ``cartotech ingest`` uses; tests pass the one they already loaded.
+    ``cartotech ingest`` uses, loaded only when an article needs it (an
+    up-to-date demo loads nothing); tests pass the one they already loaded.
     Deterministic and idempotent: a second run changes no row.
     """
     engine = create_store_engine(f"sqlite:///{database}")
     try:
         init_database(engine)
         directory = import_file(engine, curated_directory_path())
-        press = ingest_paths(
-            engine, demo_press_paths(), extractor=extractor or _ExtractorOnFirstUse(engine)
-        )
+        press = ingest_paths(engine, demo_press_paths(), extractor=extractor)
         # The files beside the database, where `cartotech serve --db` looks for them.
         settings = get_settings(database_url=f"sqlite:///{database}")
         files = EvidenceFiles(

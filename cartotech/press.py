@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -25,11 +25,11 @@ from sqlalchemy import Engine
 
 from cartotech.domain import BadInput, Document
 from cartotech.extract.records import ArticleExtraction
-from cartotech.ingest import iter_input_files, read_document_file
+from cartotech.ingest import iter_input_files, read_document_bytes, read_file_bytes
 from cartotech.ingest.readers import DEFAULT_MAX_BYTES
 from cartotech.ingest.stories import StoryIndex, StoryKind
 from cartotech.resolve.linking import ActorIndex, resolve_mentions
-from cartotech.resolve.records import MentionLink
+from cartotech.resolve.records import ActorCandidate, MentionLink
 from cartotech.store import (
     DocumentReport,
     FileStamp,
@@ -47,6 +47,7 @@ from cartotech.store import (
     story_parameters,
     unit_of_work,
 )
+from cartotech.store.initialise import init_database
 from cartotech.store.press import EXTRACTED_LANGUAGES
 
 if TYPE_CHECKING:
@@ -120,45 +121,65 @@ class IngestReport:
         }
 
 
-def _stamp(path: Path) -> FileStamp | None:
-    """The file's identity for resuming, or None when it cannot be read (the
-    reader then reports why)."""
+def _stamp(path: Path, data: bytes) -> FileStamp | None:
+    """The identity for resuming of the file ``data`` was read from; None when
+    the file is gone already (its documents are stored without a done mark:
+    the next run finds them exact duplicates)."""
     try:
-        status = path.stat()
-        digest = hashlib.sha256()
-        with path.open("rb") as file:
-            for chunk in iter(lambda: file.read(1 << 20), b""):
-                digest.update(chunk)
+        mtime_ns = path.stat().st_mtime_ns
+        resolved = str(path.resolve())
     except OSError:
         return None
-    return FileStamp(str(path.resolve()), status.st_size, status.st_mtime_ns, digest.hexdigest())
+    return FileStamp(resolved, len(data), mtime_ns, hashlib.sha256(data).hexdigest())
 
 
 def _bad_reason(bad: list[BadInput]) -> str:
     return "; ".join(item.reason for item in bad[:3]) or "no document"
 
 
+class _LoadedOnFirstUse:
+    """The real extractor, its organisation gazetteer fed with ``actors``,
+    loaded (a few seconds) only when an article needs it: a run whose files
+    were all finished before loads nothing."""
+
+    def __init__(self, actors: Sequence[ActorCandidate]) -> None:
+        self.actors = actors
+        self.loaded: ArticleExtractor | None = None
+
+    def extract(self, text: str, lang: str, published: str | None) -> ArticleExtraction:
+        if self.loaded is None:
+            self.loaded = load_extractor(self.actors)
+        return self.loaded.extract(text, lang, published)
+
+
 class _Run:
     """One ingestion: the indexes it keeps in memory and its report."""
 
-    def __init__(self, engine: Engine, extractor: ArticleExtractor, max_bytes: int) -> None:
+    def __init__(self, engine: Engine, extractor: ArticleExtractor | None, max_bytes: int) -> None:
         self.engine = engine
-        self.extractor = extractor
         self.max_bytes = max_bytes
         self.report = IngestReport()
         with engine.connect() as conn:
             self.stories: StoryIndex = load_story_index(conn)
-            self.actors = ActorIndex(actor_candidates(conn))
+            # Read once: the resolver's index and the default extractor's gazetteer.
+            candidates = actor_candidates(conn)
+        self.actors = ActorIndex(candidates)
+        self.extractor = extractor if extractor is not None else _LoadedOnFirstUse(candidates)
         self.parameters = story_parameters(self.stories)
 
     def file(self, path: Path) -> None:
-        stamp = _stamp(path)
+        # Read once: the bytes hashed for the done mark are the bytes parsed.
+        data = read_file_bytes(path, max_bytes=self.max_bytes)
+        if isinstance(data, BadInput):
+            self.report.bad.append(data)
+            return
+        stamp = _stamp(path, data)
         if stamp is not None:
             with self.engine.connect() as conn:
                 if file_done(conn, stamp):
                     self.report.files_skipped += 1
                     return
-        items = read_document_file(path, max_bytes=self.max_bytes)
+        items = read_document_bytes(path, data)
         found = [item for item in items if isinstance(item, Document)]
         bad = [item for item in items if isinstance(item, BadInput)]
         self.report.bad.extend(bad)
@@ -195,7 +216,7 @@ def ingest_paths(
     engine: Engine,
     paths: Path | str | Iterable[Path | str],
     *,
-    extractor: ArticleExtractor,
+    extractor: ArticleExtractor | None = None,
     progress: Progress | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> IngestReport:
@@ -203,11 +224,11 @@ def ingest_paths(
 
     Bad inputs are reported and skipped; files finished by an earlier run
     (same path, size, modification time and bytes) are skipped. Re-running
-    on the same files changes no row.
+    on the same files changes no row. ``extractor`` defaults to the real one,
+    its gazetteer fed with the store's actors, loaded when the first article
+    needs it; tests pass the one they already loaded.
     """
     if not is_migrated(engine):
-        from cartotech.operations import init_database
-
         init_database(engine)
     else:
         migrate(engine)  # a store made before the press tables gets them
@@ -224,19 +245,17 @@ def ingest_paths(
     return run.report
 
 
-def load_extractor(engine: Engine) -> Extractor:
-    """The real extractor, its organisation gazetteer fed with the store's actors."""
+def load_extractor(actors: Iterable[ActorCandidate]) -> Extractor:
+    """The real extractor, its organisation gazetteer fed with ``actors`` (the
+    store's, as :func:`actor_candidates` reads them)."""
+    # Imported here: spaCy takes about a second to import, and most of what
+    # imports this module (the CLI, cartotech.operations) never extracts.
     from cartotech.extract.gazetteer import GazetteerEntry
     from cartotech.extract.pipeline import Extractor
 
-    directory: list[GazetteerEntry] = []
-    if is_migrated(engine):
-        with engine.connect() as conn:
-            directory = [
-                GazetteerEntry(actor.name, actor.aliases, actor.type)
-                for actor in actor_candidates(conn)
-            ]
-    return Extractor.load(directory=directory)
+    return Extractor.load(
+        directory=[GazetteerEntry(actor.name, actor.aliases, actor.type) for actor in actors]
+    )
 
 
 # --- the review queue, one transaction per decision ----------------------------

@@ -38,14 +38,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory, extractor: Any) -> tuple[Path
     """The demo database, built the way `cartotech demo` does (no extractor
     given), the real extractor being the already-loaded one."""
     database = tmp_path_factory.mktemp("demo") / "demo.db"
-    loads: list[Engine] = []
+    loads: list[Any] = []
 
-    def load_once(engine: Engine) -> Any:
-        loads.append(engine)
+    def load_once(actors: Any) -> Any:
+        loads.append(actors)
         return extractor
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("cartotech.operations.load_extractor", load_once)
+        patch.setattr("cartotech.press.load_extractor", load_once)
         report = build_demo(database)
     assert len(loads) == 1, "the extractor is loaded once, when the first article needs it"
     return database, report
@@ -143,10 +143,10 @@ def test_building_the_demo_again_changes_no_row_and_loads_no_model(
         before = row_counts(engine)
         assert before["documents"] == 6
 
-        def no_load(_engine: Engine) -> Any:
+        def no_load(_actors: Any) -> Any:
             raise AssertionError("an up-to-date demo needs no extractor")
 
-        monkeypatch.setattr("cartotech.operations.load_extractor", no_load)
+        monkeypatch.setattr("cartotech.press.load_extractor", no_load)
         report = build_demo(database)
         assert row_counts(engine) == before
     finally:

@@ -10,7 +10,9 @@ from cartotech.ingest.readers import (
     DEFAULT_MAX_BYTES,
     iter_documents,
     iter_input_files,
+    read_document_bytes,
     read_document_file,
+    read_file_bytes,
 )
 from cartotech.ingest.reading import read_text_file
 from cartotech.ingest.stories import (
@@ -25,4 +27,4 @@ from cartotech.ingest.stories import (
 __all__ = ["DirectoryFile", "load_directory_file", "parse_directory_text", "read_text_file"]
 __all__ += ["DEFAULT_MAX_BYTES", "detect_language", "iter_documents", "iter_input_files"]
 __all__ += ["read_document_file", "StoryEntry", "StoryIndex", "StoryKind", "StoryMatch"]
-__all__ += ["StorySimilarity", "similarity"]
+__all__ += ["StorySimilarity", "similarity", "read_document_bytes", "read_file_bytes"]

@@ -30,7 +30,9 @@ __all__ = [
     "FORMATS",
     "iter_documents",
     "iter_input_files",
+    "read_document_bytes",
     "read_document_file",
+    "read_file_bytes",
 ]
 
 #: The largest file read, in bytes (as ``CARTOTECH_MAX_IMPORT_BYTES``' default).
@@ -202,20 +204,32 @@ def read_document_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> lis
     The size is checked before reading, then the first bytes (archives,
     images, binaries), then the extension, then the reader of that format.
     """
+    data = read_file_bytes(path, max_bytes=max_bytes)
+    return [data] if isinstance(data, BadInput) else read_document_bytes(path, data)
+
+
+def read_file_bytes(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | BadInput:
+    """The bytes of a regular file of at most ``max_bytes``, or the BadInput saying why not."""
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode):
-            return [BadInput(path, BadInputKind.UNREADABLE, "not a regular file")]
+            return BadInput(path, BadInputKind.UNREADABLE, "not a regular file")
         if status.st_size > max_bytes:
             reason = f"over the {_limit(max_bytes)} limit ({status.st_size:,} bytes)"
-            return [BadInput(path, BadInputKind.TOO_LARGE, reason)]
+            return BadInput(path, BadInputKind.TOO_LARGE, reason)
         with path.open("rb") as file:
             data = file.read(max_bytes + 1)  # the file may have grown since stat()
     except OSError as exc:
-        return [BadInput(path, BadInputKind.UNREADABLE, f"cannot be read ({exc.strerror})")]
+        return BadInput(path, BadInputKind.UNREADABLE, f"cannot be read ({exc.strerror})")
     if len(data) > max_bytes:
         reason = f"over the {_limit(max_bytes)} limit (more than {max_bytes:,} bytes)"
-        return [BadInput(path, BadInputKind.TOO_LARGE, reason)]
+        return BadInput(path, BadInputKind.TOO_LARGE, reason)
+    return data
+
+
+def read_document_bytes(path: Path, data: bytes) -> list[Item]:
+    """Every document of ``data``, the bytes read from ``path`` (its extension
+    picks the format), or the BadInputs saying why not (never raises)."""
     if not data.strip():
         return [BadInput(path, BadInputKind.EMPTY, "empty")]
     sniffed = _sniff(data)
