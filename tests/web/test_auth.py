@@ -141,7 +141,11 @@ def test_logins_are_throttled_per_address(site: Site) -> None:
     throttled = login(client, ADMIN_EMAIL, ADMIN_PASSWORD)
     assert throttled.status_code == 429
     assert THROTTLED in throttled.text
-    assert int(throttled.headers["retry-after"]) > 0
+    retry_after = int(throttled.headers["retry-after"])
+    assert retry_after > 0
+    # The page words the same wait in minutes, and keeps the email typed.
+    assert f"environ {max(1, round(retry_after / 60))} min" in throttled.text
+    assert f'value="{ADMIN_EMAIL}"' in throttled.text
 
 
 def test_logout_ends_the_session(site: Site) -> None:

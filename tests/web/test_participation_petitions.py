@@ -137,6 +137,7 @@ def test_two_hundred_signatures_from_one_address_are_throttled_and_none_counts_t
         if response.status_code == 429:
             assert int(response.headers["Retry-After"]) > 0
             assert "Trop de signatures depuis cette adresse" in response.text
+            assert f'value="Robot {number}"' in response.text  # the form is kept
     accepted = statuses.count(200)
     assert accepted == 20  # the store's per-address limit: 20 in 10 minutes
     assert statuses.count(429) == 180

@@ -33,6 +33,7 @@ from cartotech.store.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from cartotech.web.auth import OptionalUserDep, UserDep, safe_next
 from cartotech.web.deps import ReferentialDep
 from cartotech.web.i18n import request_language, translator
+from cartotech.web.pages.forms import throttled_page
 from cartotech.web.pages.rendering import render
 from cartotech.web.sessions import get_session
 
@@ -106,13 +107,12 @@ def login(
             status_code=429,
         )  # fmt: skip
     except RateLimited as exc:
-        minutes = max(1, round(exc.retry_after / 60))
-        response = _login_page(
-            request, next_url=target, email=email,
-            error=t("login_throttled", minutes=minutes), status_code=429,
+        return throttled_page(
+            request, exc, "login_throttled",
+            lambda message, status: _login_page(
+                request, next_url=target, email=email, error=message, status_code=status
+            ),
         )  # fmt: skip
-        response.headers["Retry-After"] = str(exc.retry_after)
-        return response
     get_session(request).log_in(user.id, user.session_epoch)
     return RedirectResponse(target, status_code=303)
 

@@ -7,6 +7,7 @@ forms take a local date and time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -17,12 +18,13 @@ from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection
 
+from cartotech.domain.participation_errors import RateLimited
 from cartotech.domain.utc import as_utc
 from cartotech.errors import CartotechError, InputError
 from cartotech.geo import Referential
 from cartotech.normalize import normalize_name
 from cartotech.store import ActorQuery, search_actors
-from cartotech.web.i18n import DEFAULT_LANGUAGE, translator
+from cartotech.web.i18n import DEFAULT_LANGUAGE, request_language, translator
 from cartotech.web.pages.rendering import render
 
 __all__ = [
@@ -42,6 +44,7 @@ __all__ = [
     "resolve_actor",
     "resolve_place",
     "show_time",
+    "throttled_page",
 ]
 
 LOCAL_TZ = ZoneInfo("Europe/Paris")
@@ -153,6 +156,22 @@ class FormError:
 
 def form_error(exc: CartotechError) -> FormError:
     return FormError(exc.message, exc.field, exc.status_code, exc.code)
+
+
+def throttled_page(
+    request: Request,
+    exc: RateLimited,
+    message_key: str,
+    page: Callable[[str, int], HTMLResponse],
+) -> HTMLResponse:
+    """A form refused by a rate limit: ``page(message, status_code)`` shows the form
+    again with the locale's ``message_key`` (which says how many minutes to wait),
+    answered 429 with a ``Retry-After`` header (seconds) for clients that read it."""
+    minutes = max(1, round(exc.retry_after / 60))
+    message = translator(request_language(request))(message_key, minutes=minutes)
+    response = page(message, exc.status_code)
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,6 @@ from cartotech.store.petitions import (
 )
 from cartotech.web.auth import OptionalUserDep, UserDep
 from cartotech.web.deps import ConnectionDep, ReferentialDep
-from cartotech.web.i18n import request_language, translator
 from cartotech.web.notifications import public_link, send_mail
 from cartotech.web.pages.auth import client_ip
 from cartotech.web.pages.candidacies import can_manage
@@ -53,6 +52,7 @@ from cartotech.web.pages.forms import (
     confirm_page,
     form_error,
     resolve_actor,
+    throttled_page,
 )
 from cartotech.web.pages.rendering import render
 
@@ -217,13 +217,13 @@ def sign(
             send_mail(request, email.strip(), "signature", title=petition["title"], link=link,
                       days=days)  # fmt: skip
     except RateLimited as exc:
-        t = translator(request_language(request))
-        minutes = max(1, round(exc.retry_after / 60))
-        error = FormError(t("sign_throttled", minutes=minutes), None, 429)
-        response = _petition_page(request, conn, referential, user, slug, form=form, error=error,
-                                  status_code=429)  # fmt: skip
-        response.headers["Retry-After"] = str(exc.retry_after)
-        return response
+        return throttled_page(
+            request, exc, "sign_throttled",
+            lambda message, status: _petition_page(
+                request, conn, referential, user, slug, form=form,
+                error=FormError(message, None, status), status_code=status,
+            ),
+        )  # fmt: skip
     except CartotechError as exc:
         return _petition_page(request, conn, referential, user, slug, form=form,
                               error=form_error(exc), status_code=exc.status_code)  # fmt: skip
