@@ -52,6 +52,11 @@ def new_csrf_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def _now() -> int:
+    """Seconds since the epoch, as the cookie's ``issued_at`` keeps them."""
+    return int(time.time())
+
+
 @dataclass
 class Session:
     """One visitor's session. ``modified`` sessions are written back by the middleware."""
@@ -60,7 +65,7 @@ class Session:
     user_id: int | None = None
     #: The account's ``session_epoch`` at login (None when anonymous).
     epoch: int | None = None
-    issued_at: int = field(default_factory=lambda: int(time.time()))
+    issued_at: int = field(default_factory=_now)
     #: False until the cookie exists in the browser (a new anonymous session).
     persisted: bool = False
     modified: bool = False
@@ -82,19 +87,20 @@ class Session:
         )
 
     def log_in(self, user_id: int, epoch: int) -> None:
-        """A fresh session for ``user_id`` at the account's ``session_epoch``: new
-        token, new start of the login's lifetime."""
+        """A fresh session for ``user_id`` at the account's ``session_epoch``."""
+        self._start(user_id, epoch)
+
+    def log_out(self) -> None:
+        """A fresh anonymous session."""
+        self._start(None, None)
+
+    def _start(self, user_id: int | None, epoch: int | None) -> None:
+        # A new token and a new start of the lifetime whoever comes or goes: a token
+        # or a cookie seen before the change is worth nothing after it.
         self.user_id = user_id
         self.epoch = epoch
         self.csrf = new_csrf_token()
-        self.issued_at = int(time.time())
-        self.modified = True
-
-    def log_out(self) -> None:
-        self.user_id = None
-        self.epoch = None
-        self.csrf = new_csrf_token()
-        self.issued_at = int(time.time())
+        self.issued_at = _now()
         self.modified = True
 
 
@@ -170,7 +176,7 @@ class SessionMiddleware:
         morsel["path"] = "/"
         morsel["httponly"] = True
         morsel["samesite"] = "Lax"
-        remaining = self.max_age - max(0, int(time.time()) - session.issued_at)
+        remaining = self.max_age - max(0, _now() - session.issued_at)
         morsel["max-age"] = max(0, remaining)
         if self.secure:
             morsel["secure"] = True
