@@ -20,7 +20,7 @@ from cartotech.store.schema import (
     petition_signatures,
     petitions,
 )
-from tests.store.test_press import HandExtractor
+from tests.hand_extractor import HandExtractor
 
 
 def row_counts(database: Path) -> dict[str, int]:

@@ -31,8 +31,8 @@ from tests.browser.conftest import ROOT, _wait_until_healthy
 from tests.browser.support import LiveServer, Visit, new_visit, wait_for_maps
 from tests.browser.test_accessibility import describe
 from tests.browser.test_auth import run_axe
+from tests.hand_extractor import HandExtractor
 from tests.pgcluster import free_port
-from tests.store.test_press import HandExtractor
 from tests.web.participation_support import SmtpServer, smtp_server
 
 pytestmark = pytest.mark.browser

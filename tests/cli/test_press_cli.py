@@ -1,14 +1,15 @@
-"""``cartotech ingest`` and ``cartotech review`` as a user runs them.
+"""``cartotech ingest`` and ``cartotech review`` as a user runs them, on
+articles of our own (``tests/press_support.py``).
 
-The command's ``load_extractor`` is pointed at the session's real extractor
-(the models without the directory gazetteer) so that the models load once for
-the whole suite, not once per command.
+``load_extractor``, which ingestion calls when the first article needs
+extracting, is pointed at the session's real extractor (the models without the
+directory gazetteer) so that the models load once for the whole suite, not
+once per command.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,21 +17,19 @@ import pytest
 from typer.testing import CliRunner
 
 from cartotech.cli import app
+from tests.press_support import write_articles
 
 runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
 def loaded_once(monkeypatch: pytest.MonkeyPatch, extractor: Any) -> None:
-    monkeypatch.setattr("cartotech.press.load_extractor", lambda _engine: extractor)
+    monkeypatch.setattr("cartotech.press.load_extractor", lambda _actors: extractor)
 
 
 @pytest.fixture
-def articles(seeds_dir: Path, tmp_path: Path) -> Path:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for path in sorted(seeds_dir.glob("*.txt")):
-        shutil.copy(path, folder / path.name)
+def articles(tmp_path: Path) -> Path:
+    folder = write_articles(tmp_path / "articles")
     (folder / "empty.txt").write_bytes(b"")
     return folder
 

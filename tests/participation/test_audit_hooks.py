@@ -20,7 +20,7 @@ from cartotech.store import (
     unit_of_work,
 )
 from cartotech.store.audit import AuditQuery, list_audit
-from tests.store.test_press import _review_setup, read_seed, record_seed
+from tests.hand_extractor import _review_setup, read_seed, record_seed
 
 
 def _entries(engine: Engine, **filters) -> list:

@@ -1,46 +1,28 @@
 """The press tables: documents, the persisted story index, mentions with
 their spans, facts attached to a subject, the review queue and press review.
 
-Extractions are built by :class:`HandExtractor`, a real object implementing
-the ingestion's extractor protocol: it looks for the names it is given in
-the text (spans from ``str.find``) and runs the rule-based amount and count
-finders, so these tests need no language model. Seed articles are read from
-``shared/seeds`` at test time, never copied into the repository.
+Extractions come from the real extractor (the session's ``extractor``
+fixture) on articles written for these tests (``tests/press_support.py``);
+links from the real resolver against the curated directory.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from alembic import command
 from sqlalchemy import Engine, func, inspect, select, update
 
-from cartotech.domain import Document
 from cartotech.errors import ConfigurationError, ConflictError, NotFound
-from cartotech.extract import find_amounts, find_counts
-from cartotech.extract.numbers import sentence_bounds
-from cartotech.extract.records import (
-    ArticleExtraction,
-    OrgMention,
-    PersonMention,
-    PlaceMention,
-    RelationMention,
-)
-from cartotech.ingest import read_document_file
+from cartotech.extract.records import ArticleExtraction
 from cartotech.ingest.stories import StoryIndex, StoryKind
-from cartotech.resolve.records import LinkStatus, MentionLink
+from cartotech.press import ArticleExtractor
 from cartotech.store import (
-    DocumentReport,
     FileStamp,
     accept_review_item,
-    actor_candidates,
     actor_id_by_key,
     actor_press_review,
-    create_store_engine,
     file_done,
     get_actor,
     list_review_items,
@@ -57,13 +39,13 @@ from cartotech.store.schema import (
     documents,
     facts,
     mentions,
-    metadata,
     relations,
     review_items,
     sources,
     story_entries,
     story_index_state,
 )
+from tests.press_support import article, count_rows, links_for, record_article
 
 PRESS_TABLES = {
     "documents",
@@ -74,164 +56,20 @@ PRESS_TABLES = {
     "ingest_files",
 }
 MARSEILLE = "fr:commune:13055"
-# The fullest form in seed 001; the directory knows it without "Capital".
-ASSOCIATION = "Aix-Marseille French Tech Région Sud Capital"
 PACA = "fr:region:93"
+PORT_FR = "01_port_fr.txt"
+PORT_EN = "02_port_en.txt"
 
 
-def _spans(text: str, forms: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
-    """Every occurrence of the forms, a form inside a longer one's occurrence left out."""
-    found: set[tuple[int, int]] = set()
-    for form in forms:
-        start = text.find(form)
-        while start >= 0:
-            found.add((start, start + len(form)))
-            start = text.find(form, start + len(form))
-    return tuple(
-        sorted(
-            (a, b)
-            for a, b in found
-            if not any(c <= a and b <= d and (c, d) != (a, b) for c, d in found)
-        )
-    )
-
-
-@dataclass
-class HandExtractor:
-    """Finds the organisations, people, places and relations it is told about.
-
-    ``orgs``: name -> (type, other surface forms). ``people``: (name, role,
-    organisation). ``places``: surface form -> territory id. ``relations``:
-    (subject, predicate, object, a phrase of the sentence stating it).
-    ``fail_on``: raise on that call (1-based), as a crashing model would.
-    """
-
-    orgs: Mapping[str, tuple[str | None, tuple[str, ...]]] = field(default_factory=dict)
-    people: tuple[tuple[str, str | None, str | None], ...] = ()
-    places: Mapping[str, str | None] = field(default_factory=dict)
-    relations: tuple[tuple[str, str, str, str], ...] = ()
-    fail_on: int | None = None
-    calls: int = 0
-
-    def extract(self, text: str, lang: str, published: str | None = None) -> ArticleExtraction:
-        self.calls += 1
-        if self.calls == self.fail_on:
-            raise RuntimeError(f"extractor crashed on call {self.calls}")
-        orgs = tuple(
-            OrgMention(name, forms, kind, None, spans, "directory")
-            for name, (kind, forms) in self.orgs.items()
-            if (spans := _spans(text, (name, *forms)))
-        )
-        people = tuple(
-            PersonMention(name, role, org, spans)
-            for name, role, org in self.people
-            if (spans := _spans(text, (name,)))
-        )
-        places = tuple(
-            PlaceMention(surface, territory, spans)
-            for surface, territory in self.places.items()
-            if (spans := _spans(text, (surface,)))
-        )
-        stated = []
-        for subject, predicate, obj, phrase in self.relations:
-            where = text.find(phrase)
-            if where >= 0:
-                start, end = sentence_bounds(text, where)
-                stated.append(RelationMention(subject, predicate, obj, start, end))
-        return ArticleExtraction(
-            lang=lang,
-            organizations=orgs,
-            people=people,
-            places=places,
-            amounts=tuple(find_amounts(text, lang)),  # type: ignore[arg-type]
-            counts=tuple(find_counts(text, lang)),  # type: ignore[arg-type]
-            relations=tuple(stated),
-        )
-
-
-def seed_extractor(**kwargs: object) -> HandExtractor:
-    """What a careful reader finds in seeds 001 (en) and 004 (fr)."""
-    return HandExtractor(
-        orgs={
-            "Provence Promotion": ("public_body", ()),
-            ASSOCIATION: ("association", ("Aix-Marseille French Tech Région Sud",)),
-            "Capitale French Tech": ("label_program", ("French Tech Capital Label",)),
-            "Tech for Good": ("label_program", ("Tech For Good",)),
-        },
-        # No organisation given: the led_by relation is what ties him to it.
-        people=(("Pascal Lorne", "President", None),),
-        places={"Marseille": MARSEILLE, "Provence": None},
-        relations=(
-            # A person is no actor: a role, not a relation.
-            (ASSOCIATION, "led_by", "Pascal Lorne", "Pascal Lorne, President"),
-            (
-                "Aix-Marseille French Tech Région Sud",
-                "awarded",
-                "Capitale French Tech",
-                "French Tech Capital Label",
-            ),
-        ),
-        **kwargs,  # type: ignore[arg-type]
-    )
-
-
-def read_seed(seeds_dir: Path, prefix: str) -> Document:
-    (path,) = seeds_dir.glob(f"{prefix}_*.txt")
-    (document,) = read_document_file(path)
-    assert isinstance(document, Document)
-    return document
-
-
-def links_for(
-    extraction: ArticleExtraction, engine: Engine, review: Mapping[str, LinkStatus]
-) -> list[MentionLink]:
-    """Links decided by hand: the directory actor bearing the mention's name
-    or an alias; LINKED unless ``review`` says otherwise (REVIEW_MERGE then
-    proposes that actor, REVIEW_NEW none)."""
-    with engine.connect() as conn:
-        by_name = {c.name: c.actor_id for c in actor_candidates(conn)}
-    result = []
-    for org in extraction.organizations:
-        known = next((by_name[n] for n in (org.name, *org.aliases) if n in by_name), None)
-        status = review.get(org.name, LinkStatus.LINKED if known else LinkStatus.REVIEW_NEW)
-        actor_id = None if status is LinkStatus.REVIEW_NEW else known
-        result.append(MentionLink(org, status, actor_id, 0.8, "test"))
-    return result
-
-
-def count_rows(engine: Engine) -> dict[str, int]:
-    with engine.connect() as conn:
-        return {
-            name: conn.execute(select(func.count()).select_from(table)).scalar_one()
-            for name, table in metadata.tables.items()
-        }
-
-
-@pytest.fixture
-def press_engine(loaded_store_url: str) -> Iterator[Engine]:
-    engine = create_store_engine(loaded_store_url)
-    yield engine
-    engine.dispose()
-
-
-def record_seed(
-    engine: Engine,
-    document: Document,
-    index: StoryIndex,
-    review: Mapping[str, LinkStatus] | None = None,
-) -> DocumentReport:
-    """Match, extract, link and record one seed the way ingestion does."""
-    match = index.match(document)
-    extraction = None
-    links: list[MentionLink] = []
-    if match.kind is StoryKind.NEW:
-        extraction = seed_extractor().extract(document.text, document.lang, document.published)
-        links = links_for(extraction, engine, review or {})
-    with unit_of_work(engine) as conn:
-        report = record_document(conn, document, match, extraction, links)
-    if match.entry is not None:
-        index.insert(match.entry)
-    return report
+def found_spans(extraction: ArticleExtraction) -> set[tuple[str, int, int]]:
+    """Every (kind, start, end) the extraction found, as the mentions table keeps them."""
+    spans = {("organization", *span) for org in extraction.organizations for span in org.spans}
+    spans |= {("person", *span) for person in extraction.people for span in person.spans}
+    spans |= {("place", *span) for place in extraction.places for span in place.spans}
+    spans |= {("amount", amount.start, amount.end) for amount in extraction.amounts}
+    spans |= {("count", count.start, count.end) for count in extraction.counts}
+    spans |= {("relation", rel.start, rel.end) for rel in extraction.relations}
+    return spans
 
 
 def test_migration_creates_the_press_tables_and_downgrades(engine: Engine) -> None:
@@ -245,16 +83,20 @@ def test_migration_creates_the_press_tables_and_downgrades(engine: Engine) -> No
 
 
 def test_record_document_writes_mentions_and_facts_with_source_and_span(
-    press_engine: Engine, seeds_dir: Path
+    directory_engine: Engine, extractor: ArticleExtractor
 ) -> None:
-    document = read_seed(seeds_dir, "001")
-    report = record_seed(press_engine, document, StoryIndex())
+    document = article(PORT_FR)
+    extraction = extractor.extract(document.text, document.lang, document.published)
+    links = links_for(directory_engine, extraction)
+    with unit_of_work(directory_engine) as conn:
+        report = record_document(conn, document, StoryIndex().match(document), extraction, links)
     assert report.kind is StoryKind.NEW
     assert report.extracted
-    assert report.mentions > 10
+    assert report.mentions == len(found_spans(extraction))
     assert report.facts >= 2
-    assert report.relations == 1
-    with press_engine.connect() as conn:
+    assert report.relations >= 1
+    assert report.roles >= 1
+    with directory_engine.connect() as conn:
         doc = conn.execute(select(documents)).one()
         source = conn.execute(select(sources).where(sources.c.id == doc.source_id)).one()
         assert source.kind == "document"
@@ -262,47 +104,43 @@ def test_record_document_writes_mentions_and_facts_with_source_and_span(
         assert doc.text == document.text
         assert doc.story_kind == "new"
         assert doc.extracted
-        for row in conn.execute(select(mentions)):
+        stored = conn.execute(select(mentions)).all()
+        # Everything found is stored, each with the text it names and its sentence.
+        assert {(row.kind, row.span_start, row.span_end) for row in stored} == found_spans(
+            extraction
+        )
+        for row in stored:
+            assert row.document_id == doc.id
             assert document.text[row.span_start : row.span_end] == row.text
             assert row.sentence_start <= row.span_start <= row.span_end <= row.sentence_end
         rows = conn.execute(select(facts).where(facts.c.source_id == doc.source_id)).all()
-        assert rows
+        assert len(rows) == report.facts
         for fact in rows:
             assert fact.span_start is not None
             assert fact.span_end is not None
             assert fact.actor_id is not None or fact.territory_id is not None
         by_text = {document.text[f.span_start : f.span_end]: f for f in rows}
-        # "800 start-ups" shares its sentence with the linked association.
-        startups = by_text["800 start-ups"]
-        association = next(
-            c.actor_id
-            for c in actor_candidates(conn)
-            if c.name == "Aix-Marseille French Tech Région Sud"
-        )
-        assert (startups.kind, startups.value, startups.actor_id) == ("startups", 800, association)
-        # "18 cables" shares its sentence only with Marseille, a place.
-        cables = by_text["18 cables"]
-        assert (cables.territory_id, cables.actor_id, cables.kind) == (MARSEILLE, None, "cables")
-        # "68 start-up projects": no organisation or place in its sentence.
-        assert "68 start-up projects" not in by_text
-        assert (
-            conn.execute(
-                select(func.count()).where(
-                    mentions.c.kind == "count", mentions.c.text == "68 start-up projects"
-                )
-            ).scalar_one()
-            == 1
-        )
+        zebox = actor_id_by_key(conn, "zebox")
+        # "15 start-up" shares its sentence with ZeBox, linked to the directory.
+        startups = by_text["15 start-up"]
+        assert (startups.kind, startups.value, startups.actor_id) == ("startups", 15, zebox)
+        # "40 entreprises" shares its sentence only with Marseille, a place.
+        companies = by_text["40 entreprises"]
+        assert (companies.territory_id, companies.actor_id) == (MARSEILLE, None)
+        # "300 visiteurs": no organisation or place in its sentence, a mention only.
+        assert "300 visiteurs" not in by_text
+        assert ("count", "300 visiteurs") in {(row.kind, row.text) for row in stored}
         relation = conn.execute(
             select(relations).where(relations.c.source_id == doc.source_id)
         ).one()
-        assert "French Tech Capital Label" in document.text[relation.span_start : relation.span_end]
-        assert relation.predicate == "awarded"
+        assert (relation.subject_id, relation.predicate) == (zebox, "funded_by")
+        assert relation.object_id == actor_id_by_key(conn, "bpifrance")
+        assert "soutenu par Bpifrance" in document.text[relation.span_start : relation.span_end]
         role = conn.execute(
             select(actor_people).where(actor_people.c.source_id == doc.source_id)
         ).one()
-        assert role.role == "President"
-        assert role.actor_id == association
+        assert role.actor_id == zebox
+        assert "directrice" in role.role
         # The story index is persisted with its parameters.
         assert (
             conn.execute(select(story_entries.c.content_hash)).scalar_one() == document.content_hash
@@ -311,52 +149,61 @@ def test_record_document_writes_mentions_and_facts_with_source_and_span(
 
 
 def test_recording_the_same_document_again_changes_nothing(
-    press_engine: Engine, seeds_dir: Path
+    directory_engine: Engine, extractor: ArticleExtractor
 ) -> None:
-    document = read_seed(seeds_dir, "001")
-    record_seed(press_engine, document, StoryIndex())
-    before = count_rows(press_engine)
+    document = article(PORT_FR)
+    record_article(directory_engine, document, StoryIndex(), extractor)
+    before = count_rows(directory_engine)
     # As after a restart: the index reloaded from the store says "exact".
-    with press_engine.connect() as conn:
+    with directory_engine.connect() as conn:
         index = load_story_index(conn)
-    report = record_seed(press_engine, document, index)
+    report = record_article(directory_engine, document, index, extractor)
     assert report.kind is StoryKind.EXACT
     assert report.document_id is not None
     # And forced through as new (an index out of step): fingerprints hold.
-    extraction = seed_extractor().extract(document.text, "en", None)
-    with unit_of_work(press_engine) as conn:
-        again = record_document(conn, document, StoryIndex().match(document), extraction, [])
-    assert (again.mentions, again.facts, again.relations) == (0, 0, 0)
-    assert count_rows(press_engine) == before
+    extraction = extractor.extract(document.text, document.lang, document.published)
+    assert extraction.organizations
+    assert extraction.counts
+    links = links_for(directory_engine, extraction)
+    with unit_of_work(directory_engine) as conn:
+        match = StoryIndex().match(document)
+        again = record_document(conn, document, match, extraction, links)
+    assert (again.mentions, again.facts, again.relations, again.roles) == (0, 0, 0, 0)
+    assert again.review_items == 0
+    assert count_rows(directory_engine) == before
 
 
 def test_cross_language_story_is_stored_and_the_index_reloads(
-    press_engine: Engine, seeds_dir: Path
+    directory_engine: Engine, extractor: ArticleExtractor
 ) -> None:
-    english, french = read_seed(seeds_dir, "001"), read_seed(seeds_dir, "004")
+    french, english = article(PORT_FR), article(PORT_EN)
     index = StoryIndex()
-    record_seed(press_engine, english, index)
-    report = record_seed(press_engine, french, index)
+    record_article(directory_engine, french, index, extractor)
+    report = record_article(directory_engine, english, index, extractor)
     assert report.kind is StoryKind.CROSS_LANGUAGE
     assert not report.extracted
-    with press_engine.connect() as conn:
+    with directory_engine.connect() as conn:
         rows = {r.content_hash: r for r in conn.execute(select(documents))}
         reloaded = load_story_index(conn)
-    joined = rows[french.content_hash]
-    assert joined.story_id == rows[english.content_hash].story_id
-    assert joined.matched_hash == english.content_hash
+        english_id = rows[english.content_hash].id
+        assert (
+            conn.execute(select(mentions).where(mentions.c.document_id == english_id)).all() == []
+        )
+    joined = rows[english.content_hash]
+    assert joined.story_id == rows[french.content_hash].story_id
+    assert joined.matched_hash == french.content_hash
     assert joined.story_score >= 0.3
     assert "joins" in joined.skipped_reason
     assert len(reloaded) == 2
-    assert reloaded.story_of(french.content_hash) == joined.story_id
-    assert reloaded.match(french).kind is StoryKind.EXACT
+    assert reloaded.story_of(english.content_hash) == joined.story_id
+    assert reloaded.match(english).kind is StoryKind.EXACT
 
 
 def test_a_story_index_of_other_parameters_is_refused(
-    press_engine: Engine, seeds_dir: Path
+    directory_engine: Engine, extractor: ArticleExtractor
 ) -> None:
-    record_seed(press_engine, read_seed(seeds_dir, "001"), StoryIndex())
-    with unit_of_work(press_engine) as conn:
+    record_article(directory_engine, article(PORT_FR), StoryIndex(), extractor)
+    with unit_of_work(directory_engine) as conn:
         stored = json.loads(conn.execute(select(story_index_state.c.parameters)).scalar_one())
         conn.execute(
             update(story_index_state).values(
@@ -364,7 +211,7 @@ def test_a_story_index_of_other_parameters_is_refused(
             )
         )
     with (
-        press_engine.connect() as conn,
+        directory_engine.connect() as conn,
         pytest.raises(ConfigurationError, match="signature_version"),
     ):
         load_story_index(conn)
@@ -382,62 +229,63 @@ def test_file_done_marks(engine: Engine) -> None:
         assert not file_done(conn, bad)  # bad files are read (and reported) again
 
 
-def _review_setup(engine: Engine, seeds_dir: Path) -> Document:
-    document = read_seed(seeds_dir, "001")
-    review = {"Tech for Good": LinkStatus.REVIEW_NEW, ASSOCIATION: LinkStatus.REVIEW_MERGE}
-    record_seed(engine, document, StoryIndex(), review)
-    return document
+@pytest.fixture
+def reviewed(directory_engine: Engine, extractor: ArticleExtractor) -> Engine:
+    """The store after PORT_FR: its unknown names wait as new actors, and
+    "Euratechnologie" as a merge with Euratechnologies."""
+    record_article(directory_engine, article(PORT_FR), StoryIndex(), extractor)
+    return directory_engine
 
 
-def test_review_accept_new_actor_creates_it_from_the_document(
-    press_engine: Engine, seeds_dir: Path
-) -> None:
-    document = _review_setup(press_engine, seeds_dir)
-    with unit_of_work(press_engine) as conn:
+def test_review_accept_new_actor_creates_it_from_the_document(reviewed: Engine) -> None:
+    document = article(PORT_FR)
+    with unit_of_work(reviewed) as conn:
         pending = {item["name"]: item for item in list_review_items(conn)}
-        assert set(pending) == {"Tech for Good", ASSOCIATION}
-        item = pending["Tech for Good"]
+        assert {"Calanque Data", "Ormeau Labs", "Euratechnologie"} <= set(pending)
+        item = pending["Calanque Data"]
         assert item["kind"] == "new_actor"
-        assert "Tech for Good" in item["sentence"]
+        assert item["proposed_type"] is not None
+        assert "Calanque Data" in item["sentence"]
         decision = accept_review_item(conn, item["id"])
         assert decision.actor_created
         assert decision.actor_id is not None
         actor = get_actor(conn, decision.actor_id)
-        assert actor["type"] == "label_program"
+        assert actor["name"] == "Calanque Data"
+        assert actor["type"] == item["proposed_type"]
         assert actor["source"]["key"] == f"doc:{document.content_hash[:16]}"
         linked = (
-            conn.execute(select(mentions.c.actor_id).where(mentions.c.name == "Tech for Good"))
+            conn.execute(select(mentions.c.actor_id).where(mentions.c.name == "Calanque Data"))
             .scalars()
             .all()
         )
-        assert linked
+        assert len(linked) == document.text.count("Calanque Data")
         assert set(linked) == {decision.actor_id}
         assert list_review_items(conn, "accepted")[0]["id"] == item["id"]
         with pytest.raises(ConflictError, match="already accepted"):
             accept_review_item(conn, item["id"])
 
 
-def test_review_accept_merge_links_adds_alias_and_attaches_facts(
-    press_engine: Engine, seeds_dir: Path
-) -> None:
-    _review_setup(press_engine, seeds_dir)
-    with unit_of_work(press_engine) as conn:
+def test_review_accept_merge_links_adds_alias_and_attaches_facts(reviewed: Engine) -> None:
+    with unit_of_work(reviewed) as conn:
         item = next(i for i in list_review_items(conn) if i["kind"] == "merge")
-        association = item["candidate_actor_id"]
-        assert item["candidate_name"] == "Aix-Marseille French Tech Région Sud"
+        euratechnologies = actor_id_by_key(conn, "euratechnologies")
+        assert item["name"] == "Euratechnologie"
+        assert item["candidate_actor_id"] == euratechnologies
+        assert item["candidate_name"] == "Euratechnologies"
         before = conn.execute(select(func.count()).select_from(facts)).scalar_one()
         decision = accept_review_item(conn, item["id"], note="same body")
-        assert decision.actor_id == association
+        assert decision.actor_id == euratechnologies
         assert not decision.actor_created
-        assert ASSOCIATION in get_actor(conn, association)["aliases"]
-        # Its mentions are linked now, so "800 start-ups" found its subject.
+        assert "Euratechnologie" in get_actor(conn, euratechnologies)["aliases"]
+        # Its mention is linked now, so "deux mentors" found its subject.
         assert decision.facts >= 1
         assert conn.execute(select(func.count()).select_from(facts)).scalar_one() > before
+        mentors = conn.execute(select(facts).where(facts.c.actor_id == euratechnologies)).all()
+        assert any(fact.value == 2 for fact in mentors)
 
 
-def test_review_reject_keeps_the_mention_unlinked(press_engine: Engine, seeds_dir: Path) -> None:
-    _review_setup(press_engine, seeds_dir)
-    with unit_of_work(press_engine) as conn:
+def test_review_reject_keeps_the_mention_unlinked(reviewed: Engine) -> None:
+    with unit_of_work(reviewed) as conn:
         item = next(i for i in list_review_items(conn) if i["kind"] == "new_actor")
         reject_review_item(conn, item["id"], "a programme, not an actor")
         row = conn.execute(select(review_items).where(review_items.c.id == item["id"])).one()
@@ -453,23 +301,20 @@ def test_review_reject_keeps_the_mention_unlinked(press_engine: Engine, seeds_di
             reject_review_item(conn, 9999, "x")
 
 
-def test_press_review_for_actor_and_territory_return_the_sentence(
-    press_engine: Engine, seeds_dir: Path
-) -> None:
-    document = read_seed(seeds_dir, "001")
-    record_seed(press_engine, document, StoryIndex())
-    with press_engine.connect() as conn:
-        promotion = actor_id_by_key(conn, "provence-promotion")
-        assert promotion is not None
-        (entry,) = actor_press_review(conn, promotion).items
+def test_press_review_for_actor_and_territory_return_the_sentence(reviewed: Engine) -> None:
+    document = article(PORT_FR)
+    with reviewed.connect() as conn:
+        zebox = actor_id_by_key(conn, "zebox")
+        assert zebox is not None
+        (entry,) = actor_press_review(conn, zebox).items
         assert entry["story_kind"] == "new"
         assert entry["story_documents"] == 1
-        assert len(entry["sentences"]) == 2  # the article names it twice
+        assert len(entry["sentences"]) == 4  # the article names it in four sentences
         for sentence in entry["sentences"]:
             assert sentence["text"] == document.text[sentence["start"] : sentence["end"]]
             ((start, end),) = sentence["highlights"]
-            assert sentence["text"][start:end] == "Provence Promotion"
+            assert sentence["text"][start:end] == "ZeBox"
         (by_place,) = territory_press_review(conn, PACA).items
         highlighted = {s["text"][a:b] for s in by_place["sentences"] for a, b in s["highlights"]}
-        assert {"Marseille", "Provence Promotion"} <= highlighted
+        assert {"Marseille", "ZeBox"} <= highlighted
         assert territory_press_review(conn, "fr:region:32").items == []

@@ -15,7 +15,7 @@ from cartotech.settings import get_settings
 from cartotech.store import create_store_engine
 from cartotech.web import create_app
 from tests.conftest import BACKENDS, new_database_url
-from tests.store.test_press import HandExtractor
+from tests.hand_extractor import HandExtractor
 
 # Press articles of the web tests (JSON Lines keeps text, title and url as
 # written; Markdown and HTML would strip the markup before it reaches the store).
