@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from spacy.tokens import Doc, Span
 
@@ -102,7 +102,12 @@ def _context_type(span: Span, triggers: Triggers, rules: EntityRules) -> str | N
         return triggers.by_start[span.end][0]
     # Apposition: "X, une start-up lyonnaise", "X, accélérateur de ...".
     end = span.end
-    if end + 1 < span.sent.end and doc[end].text == ",":
+    if (
+        end + 1 < span.sent.end
+        and doc[end].text == ","
+        # "la Banquiz, accompagnera six start-up": a verb, not an apposition.
+        and (doc[end + 1].lower_ in _APPOSITION_OPENERS or end + 1 in triggers.by_start)
+    ):
         for position in range(end + 1, min(end + 6, span.sent.end)):
             if position in triggers.by_start:
                 return triggers.by_start[position][0]
@@ -128,6 +133,10 @@ def _context_type(span: Span, triggers: Triggers, rules: EntityRules) -> str | N
 
 
 _APPOSITION_ARTICLES = frozenset({"la", "le", "l'", "l’", "the"})
+# What an apposition starts with: "X, une start-up", "X, it is a startup", "X, c'est…".
+_APPOSITION_OPENERS = _APPOSITION_ARTICLES | frozenset(
+    {"un", "une", "a", "an", "cette", "this", "notre", "our", "it", "c'", "c’"}
+)
 
 
 def _role_follows(span: Span, rules: EntityRules) -> bool:
@@ -362,7 +371,42 @@ def find_entities(
                 )
             )
     _type_enumerations(entities, doc.text)
-    return entities
+    return _with_repeated_mentions(doc, entities)
+
+
+# A name the article has used is the same organisation wherever it occurs
+# again: where the model did not see it, or took it for a place it could not
+# place ("présidente de Zorblex").
+_MIN_REPEATED_NAME = 3
+
+
+def _with_repeated_mentions(doc: Doc, entities: list[Entity]) -> list[Entity]:
+    named: dict[str, Entity] = {}
+    for entity in entities:
+        if entity.kind == "org" and len(entity.text) >= _MIN_REPEATED_NAME:
+            named.setdefault(entity.text, entity)
+    result = [
+        _mention_of(named[e.text], e.start, e.end, e.sentence)
+        if e.kind == "place" and e.place is None and e.text in named
+        else e
+        for e in entities
+    ]
+    taken = [(e.start, e.end) for e in result]
+    for name, entity in named.items():
+        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", doc.text):
+            start, end = match.span()
+            span = doc.char_span(start, end)
+            if span is None or any(start < e and s < end for s, e in taken):
+                continue  # inside a token, or already a mention
+            result.append(
+                _mention_of(entity, start, end, (span.sent.start_char, span.sent.end_char))
+            )
+            taken.append((start, end))
+    return sorted(result, key=lambda e: e.start)
+
+
+def _mention_of(entity: Entity, start: int, end: int, sentence: tuple[int, int]) -> Entity:
+    return replace(entity, start=start, end=end, sentence=sentence, aliases=[])
 
 
 # Between two names of one enumeration: a comma or "and", after an optional

@@ -39,6 +39,7 @@ _PLACED_APPOSITION = re.compile(
     r"(?:based|basee?|installee?|implantee?|situee?|located|headquartered)\s+"
     r"(?:in|at|a|near|pres de)\s+(?:la |le |l'|the )?$"
 )
+_LOCATION_COMPLEMENT = re.compile(r"(?:\ben|\bin|\bdans|\bwithin|\bau|\baux|\ba)\s+$")
 _LOCATIVE_BEFORE = re.compile(r"(?:\bfrom|\bde|\bd'|\ba|\bà|\bin|\bof)\s+$")
 _BASED = re.compile(r"^-?\s*based\b")
 _BASED_APPOSITION = re.compile(r"^\s*,\s*(?:an?|the)?\s*$", re.IGNORECASE)
@@ -62,6 +63,7 @@ class _Rule:
     subject_types: frozenset[str]
     object_types: frozenset[str]
     inverse_cues: tuple[str, ...] = ()
+    active_verbs: frozenset[str] = frozenset()
 
 
 @cache
@@ -75,6 +77,7 @@ def _rules() -> tuple[_Rule, ...]:
             frozenset(spec["subject_types"]),
             frozenset(spec["object_types"]),
             tuple(fold_key(str(cue)) for cue in spec.get("inverse_cues", ())),
+            frozenset(fold_key(str(verb)) for verb in spec.get("active_verbs", ())),
         )
         for predicate, spec in data.items()
     )
@@ -189,9 +192,21 @@ def _sentence_words(text: str, start: int, end: int) -> list[tuple[int, str]]:
     ]
 
 
-def _cue_positions(words: list[tuple[int, str]], cues: tuple[str, ...]) -> list[int]:
-    """Offsets of the words that start with a cue."""
-    return [offset for offset, key in words if key.startswith(cues)]
+def _cue_positions(words: list[tuple[int, str]], rule: _Rule, *, inverse: bool) -> list[int]:
+    """Offsets of the words that start with one of the rule's cues; ``inverse``
+    for the cues that put the object first (and the active verbs, whole words)."""
+    if not inverse:
+        return [
+            offset
+            for offset, key in words
+            if key.startswith(rule.cues) and key.split(" ", 1)[0] not in rule.active_verbs
+        ]
+    return [
+        offset
+        for offset, key in words
+        if (rule.inverse_cues and key.startswith(rule.inverse_cues))
+        or key.split(" ", 1)[0] in rule.active_verbs
+    ]
 
 
 def _enumeration(
@@ -234,6 +249,13 @@ def _near(
     ]
 
 
+def _located_complement(entity: dict[str, Any], text: str) -> bool:
+    """ "X fédère cent entreprises en Nouvelle-Aquitaine": a place after a
+    locative is where the members are, not one of them."""
+    before = fold(text[max(0, entity["start"] - 8) : entity["start"]])
+    return entity["kind"] == "place" and bool(_LOCATION_COMPLEMENT.search(before))
+
+
 def _cue_relations(sentence: list[dict[str, Any]], text: str) -> list[tuple[str, str, str]]:
     start, end = sentence[0]["sentence"]
     triples = []
@@ -246,15 +268,19 @@ def _cue_relations(sentence: list[dict[str, Any]], text: str) -> list[tuple[str,
                 triples.append((subject["text"], predicate, target["text"]))
 
     for rule in _rules():
-        for cue in _cue_positions(words, rule.cues):
+        for cue in _cue_positions(words, rule, inverse=False):
             subjects = _near(ordered, cue, rule.subject_types, after=False)
             objects = _near(ordered, cue, rule.object_types, after=True)
             if subjects and objects:
                 add(_enumeration(ordered, subjects[-1], text), objects[0], rule.predicate)
                 break
-        for cue in _cue_positions(words, rule.inverse_cues):
+        for cue in _cue_positions(words, rule, inverse=True):
             objects = _near(ordered, cue, rule.object_types, after=False)
-            subjects = _near(ordered, cue, rule.subject_types, after=True)
+            subjects = [
+                s
+                for s in _near(ordered, cue, rule.subject_types, after=True)
+                if not _located_complement(s, text)
+            ]
             if subjects and objects:
                 members = _enumeration(ordered, subjects[0], text, forward=True)
                 add(members, objects[-1], rule.predicate)

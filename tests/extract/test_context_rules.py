@@ -248,3 +248,57 @@ def test_a_trigger_inside_a_relative_clause_does_not_type_the_name(extractor: An
     text = "Plexagone, qui accompagne une start-up par mois, ouvre ses portes."
     orgs = orgs_by_name(extractor.extract(text, "fr"))
     assert orgs.get("Plexagone") is None or orgs["Plexagone"].type != "startup"
+
+
+def test_a_name_the_article_has_used_is_found_again_where_the_model_misses_it(
+    extractor: Any,
+) -> None:
+    text = (
+        "Le 14 mars, la jeune pousse marseillaise Trimova a bouclé un tour de table. "
+        "Trimova est installée à Marseille. « Cet argent doit nous aider », "
+        "explique Odile Ferrant, cofondatrice et présidente de Trimova."
+    )
+    extraction = extractor.extract(text, "fr")
+    trimova = orgs_by_name(extraction)["Trimova"]
+    assert len(trimova.spans) == 3
+    assert extraction.people[0].organization == "Trimova"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "triple"),
+    [
+        (
+            "Bpifrance finance la start-up Zorblex depuis 2021.",
+            "fr",
+            ("Zorblex", "funded_by", "Bpifrance"),
+        ),
+        (
+            "La start-up Zorblex, financée par Bpifrance, recrute.",
+            "fr",
+            ("Zorblex", "funded_by", "Bpifrance"),
+        ),
+        (
+            "L'accélérateur Plexagone accompagne la start-up Zorblex depuis mai.",
+            "fr",
+            ("Zorblex", "accelerated_by", "Plexagone"),
+        ),
+    ],
+)
+def test_active_and_passive_voices_give_the_same_relation(
+    extractor: Any, text: str, lang: str, triple: tuple[str, str, str]
+) -> None:
+    triples = relation_triples(extractor.extract(text, lang))
+    assert triple in triples
+    reverse = (triple[2], triple[1], triple[0])
+    assert reverse not in triples
+
+
+def test_a_place_after_a_locative_is_not_a_member(extractor: Any) -> None:
+    text = "Le pôle Plexagone fédère une centaine d'entreprises du numérique en Bretagne."
+    triples = relation_triples(extractor.extract(text, "fr"))
+    assert not any(predicate == "member_of" for _, predicate, _ in triples)
+
+
+def test_a_verb_after_the_comma_is_not_an_apposition(extractor: Any) -> None:
+    text = "Son accélérateur, la Plexagone, accompagnera six start-up pendant neuf mois."
+    assert orgs_by_name(extractor.extract(text, "fr"))["Plexagone"].type == "accelerator"
