@@ -51,6 +51,19 @@ def test_a_letter_arrives_as_utf8_text_with_its_headers(server: SmtpServer) -> N
     assert message.get_content().replace("\r\n", "\n") == LETTER.body
 
 
+def test_a_long_accented_subject_arrives_with_its_spaces(server: SmtpServer) -> None:
+    # Longer than a 78-character line once encoded: Python 3.11 folded it between two
+    # encoded words, and the space there was lost ("pasété").
+    subject = "Votre présentation de Quillbrook Robotique n'a pas été acceptée, « Été » compris"
+    body = "Une ligne très longue, " * 10 + "\n"
+    letter = Letter(to="long@example.org", subject=subject, body=body)
+    assert mailer(server).send(letter) == "sent"
+    message = server.inbox.last("long@example.org")
+    assert message["Subject"] == subject
+    assert message.get_content().replace("\r\n", "\n") == body
+    assert message["Content-Transfer-Encoding"] == "quoted-printable"
+
+
 def test_a_subject_with_a_line_break_is_refused() -> None:
     config = MailConfig(host=None)
     hostile = Letter(to="a@example.org", subject="Hi\r\nBcc: victim@example.org", body="x")
