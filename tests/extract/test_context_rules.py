@@ -302,3 +302,22 @@ def test_a_place_after_a_locative_is_not_a_member(extractor: Any) -> None:
 def test_a_verb_after_the_comma_is_not_an_apposition(extractor: Any) -> None:
     text = "Son accélérateur, la Plexagone, accompagnera six start-up pendant neuf mois."
     assert orgs_by_name(extractor.extract(text, "fr"))["Plexagone"].type == "accelerator"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Le salon Zorbex Summit, organisé par la Région Occitanie, ouvre demain.", "fr"),
+        ("The Zorbex Summit, organised by the Région Occitanie, opens tomorrow.", "en"),
+    ],
+)
+def test_a_passive_organiser_comes_after_its_event(extractor: Any, text: str, lang: str) -> None:
+    triples = relation_triples(extractor.extract(text, lang))
+    assert ("Région Occitanie", "organizes", "Zorbex Summit") in triples
+
+
+def test_national_programmes_are_labels(extractor: Any) -> None:
+    text = "Zorblex a obtenu une Bourse French Tech et rejoint le programme French Tech 2030."
+    orgs = orgs_by_name(extractor.extract(text, "fr"))
+    assert orgs["Bourse French Tech"].type == "label_program"
+    assert orgs["French Tech 2030"].type == "label_program"
