@@ -19,6 +19,7 @@ from cartotech.domain.utc import as_utc
 from cartotech.errors import InputError
 from cartotech.store.accounts import find_user_by_email
 from cartotech.store.audit import MAX_AUDIT_PAGE, AuditEntry, AuditQuery
+from cartotech.web.deps import Pagination
 
 __all__ = [
     "AuditFilters",
@@ -43,16 +44,15 @@ class AuditFilters:
     entity_id: str = ""
     since: str = ""
     until: str = ""
-    page: int = 1
-    per_page: int = AUDIT_PAGE_SIZE
+    paging: Pagination = Pagination(1, AUDIT_PAGE_SIZE)
 
     def params(self) -> dict[str, Any]:
-        """The filters as query parameters (the page left out)."""
-        values = asdict(self)
-        values.pop("page")
-        if values["per_page"] == AUDIT_PAGE_SIZE:
-            values.pop("per_page")
-        return {key: value for key, value in values.items() if value not in ("", None)}
+        """The filters as query parameters: the page left out, its size only when it is
+        not the default."""
+        values = {key: value for key, value in asdict(self).items() if key != "paging" and value}
+        if self.paging.per_page != AUDIT_PAGE_SIZE:
+            values["per_page"] = self.paging.per_page
+        return values
 
 
 def audit_filters(
@@ -77,8 +77,9 @@ def audit_filters(
         entity_id=entity_id.strip(),
         since=since.strip(),
         until=until.strip(),
-        page=page,
-        per_page=per_page,
+        # A Pagination like the other listings', with the audit's own size and limit:
+        # longer pages, and a 422 past the limit rather than a silent clamp.
+        paging=Pagination(page, per_page),
     )
 
 
@@ -118,8 +119,8 @@ def audit_query(conn: Connection, filters: AuditFilters) -> AuditQuery:
         entity_id=filters.entity_id or None,
         since=_day(filters.since, "since"),
         until=None if until is None else until + timedelta(days=1),
-        limit=filters.per_page,
-        offset=(filters.page - 1) * filters.per_page,
+        limit=filters.paging.per_page,
+        offset=filters.paging.offset,
     )
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from sqlalchemy import Connection, Engine
@@ -99,6 +100,18 @@ class Pagination:
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.per_page
+
+    def pager(self, total: int, link: Callable[[int], str]) -> dict[str, Any]:
+        """What the pages' ``pager`` macro shows for ``total`` items: ``page``, ``pages``
+        (at least one), and ``previous_url``/``next_url`` (``link(number)``), None at
+        either end."""
+        pages = max(1, math.ceil(total / self.per_page))
+        return {
+            "page": self.page,
+            "pages": pages,
+            "previous_url": link(self.page - 1) if self.page > 1 else None,
+            "next_url": link(self.page + 1) if self.page < pages else None,
+        }
 
 
 def pagination(

@@ -318,4 +318,11 @@ def test_audit_filters_and_pages(site: Site) -> None:
     assert first["items"][-1]["id"] > second["items"][0]["id"]  # newest first
     page = client.get("/admin/audit", params={"per_page": 2, "action": "user."}).text
     assert 'href="/admin/audit?action=user.&amp;per_page=2&amp;page=2"' in page
+    back = client.get("/admin/audit", params={"per_page": 2, "action": "user.", "page": 2}).text
+    assert 'href="/admin/audit?action=user.&amp;per_page=2"' in back  # page 1 goes unnamed
+    # The audit's pages are longer than other listings' (50, not the settings' 20), and a
+    # size past its limit is refused, not clamped.
+    assert first["per_page"] == 2
+    assert client.get("/api/v1/admin/audit").json()["per_page"] == 50
+    assert client.get("/api/v1/admin/audit", params={"per_page": 500}).status_code == 200
     assert client.get("/api/v1/admin/audit", params={"per_page": 501}).status_code == 422

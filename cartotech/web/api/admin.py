@@ -32,6 +32,6 @@ def read_audit(admin: AdminDep, conn: ConnectionDep, filters: AuditFiltersDep) -
     return {
         "items": result.items,
         "total": result.total,
-        "page": filters.page,
-        "per_page": filters.per_page,
+        "page": filters.paging.page,
+        "per_page": filters.paging.per_page,
     }

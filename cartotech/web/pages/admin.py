@@ -10,7 +10,6 @@ transaction. Forms carry the CSRF token (checked app-wide by
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -35,7 +34,7 @@ from cartotech.store.engine import unit_of_work
 from cartotech.store.passwords import MAX_PASSWORD_LENGTH
 from cartotech.web.audit_view import AuditFiltersDep, audit_query, entry_view
 from cartotech.web.auth import AdminDep
-from cartotech.web.deps import ConnectionDep, ReferentialDep
+from cartotech.web.deps import ConnectionDep, Pagination, ReferentialDep
 from cartotech.web.i18n import request_language, translator
 from cartotech.web.pages.auth import role_views
 from cartotech.web.pages.rendering import page_url, render
@@ -60,7 +59,6 @@ def audit_page(
     request: Request, admin: AdminDep, conn: ConnectionDep, filters: AuditFiltersDep
 ) -> HTMLResponse:
     result = list_audit(conn, audit_query(conn, filters))
-    pages = max(1, math.ceil(result.total / filters.per_page))
     params = filters.params()
 
     def link(number: int) -> str:
@@ -74,11 +72,8 @@ def audit_page(
             "filters": filters,
             "entries": [entry_view(entry) for entry in result.items],
             "total": result.total,
-            "page": filters.page,
-            "pages": pages,
-            "previous_url": link(filters.page - 1) if filters.page > 1 else None,
-            "next_url": link(filters.page + 1) if filters.page < pages else None,
-            "api_url": page_url("/api/v1/admin/audit", {**params, "page": filters.page}),
+            **filters.paging.pager(result.total, link),
+            "api_url": page_url("/api/v1/admin/audit", {**params, "page": filters.paging.page}),
         },
     )
 
@@ -106,8 +101,8 @@ def _users_page(
     notice: str | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    users = list_users(conn, limit=USERS_PAGE_SIZE, offset=(page - 1) * USERS_PAGE_SIZE)
-    pages = max(1, math.ceil(count_users(conn) / USERS_PAGE_SIZE))
+    paging = Pagination(page, USERS_PAGE_SIZE)
+    users = list_users(conn, limit=paging.per_page, offset=paging.offset)
     now = datetime.now(UTC)
     return render(
         request,
@@ -115,10 +110,9 @@ def _users_page(
         {
             "nav": "admin",
             "rows": [_user_row(user, referential, now) for user in users],
-            "page": page,
-            "pages": pages,
-            "previous_url": page_url("/admin/users", {"page": page - 1}) if page > 1 else None,
-            "next_url": page_url("/admin/users", {"page": page + 1}) if page < pages else None,
+            **paging.pager(
+                count_users(conn), lambda number: page_url("/admin/users", {"page": number})
+            ),
             "roles": [role.value for role in CREATABLE_ROLES],
             "form": form or {"role": Role.MODERATOR.value},
             "error": error,
