@@ -77,7 +77,7 @@ def _rules() -> tuple[_Rule, ...]:
             frozenset(spec["subject_types"]),
             frozenset(spec["object_types"]),
             tuple(fold_key(str(cue)) for cue in spec.get("inverse_cues", ())),
-            frozenset(fold_key(str(verb)) for verb in spec.get("active_verbs", ())),
+            frozenset(str(verb).lower() for verb in spec.get("active_verbs", ())),
         )
         for predicate, spec in data.items()
     )
@@ -183,29 +183,34 @@ def assign_cities(doc: Doc, entities: list[dict[str, Any]], rules: EntityRules) 
             org["city"] = city
 
 
-def _sentence_words(text: str, start: int, end: int) -> list[tuple[int, str]]:
-    """(offset, folded text from the word on) for each word: cues are prefixes,
-    some of several words ("tour de table"), so 30 characters are kept."""
+def _sentence_words(text: str, start: int, end: int) -> list[tuple[int, str, str]]:
+    """(offset, folded text from the word on, the word lower-cased) for each
+    word: cues are prefixes, some of several words ("tour de table"), so 30
+    characters are kept; active verbs are whole words with their accents
+    ("finance" is not "financé")."""
     return [
-        (start + m.start(), fold_key(text[start + m.start() : start + m.end() + 30]))
+        (
+            start + m.start(),
+            fold_key(text[start + m.start() : start + m.end() + 30]),
+            m.group().lower(),
+        )
         for m in re.finditer(r"\w[\w'-]*", text[start:end])
     ]
 
 
-def _cue_positions(words: list[tuple[int, str]], rule: _Rule, *, inverse: bool) -> list[int]:
+def _cue_positions(words: list[tuple[int, str, str]], rule: _Rule, *, inverse: bool) -> list[int]:
     """Offsets of the words that start with one of the rule's cues; ``inverse``
-    for the cues that put the object first (and the active verbs, whole words)."""
+    for the cues that put the object first (and the active verbs)."""
     if not inverse:
         return [
             offset
-            for offset, key in words
-            if key.startswith(rule.cues) and key.split(" ", 1)[0] not in rule.active_verbs
+            for offset, key, word in words
+            if key.startswith(rule.cues) and word not in rule.active_verbs
         ]
     return [
         offset
-        for offset, key in words
-        if (rule.inverse_cues and key.startswith(rule.inverse_cues))
-        or key.split(" ", 1)[0] in rule.active_verbs
+        for offset, key, word in words
+        if (rule.inverse_cues and key.startswith(rule.inverse_cues)) or word in rule.active_verbs
     ]
 
 

@@ -277,6 +277,12 @@ def test_a_name_the_article_has_used_is_found_again_where_the_model_misses_it(
             "fr",
             ("Zorblex", "funded_by", "Bpifrance"),
         ),
+        # The masculine participle folds to the present tense ("financé", "finance").
+        (
+            "Le fabricant Zorblex est financé par Bpifrance.",
+            "fr",
+            ("Zorblex", "funded_by", "Bpifrance"),
+        ),
         (
             "L'accélérateur Plexagone accompagne la start-up Zorblex depuis mai.",
             "fr",
