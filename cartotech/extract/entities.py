@@ -139,15 +139,23 @@ _APPOSITION_OPENERS = _APPOSITION_ARTICLES | frozenset(
 )
 
 
-def _role_follows(span: Span, rules: EntityRules) -> bool:
-    """ "Nadia Ferrant, founder and CEO of Y": a name a role follows is a
-    person's, whatever label the model gave it."""
-    doc, position = span.doc, span.end + 1
-    if position >= span.sent.end or doc[span.end].text != ",":
+def _beside_a_role(span: Span, rules: EntityRules) -> bool:
+    """ "Nadia Ferrant, founder and CEO of Y", "Its CEO, Nadia Ferrant,": a name
+    set off by commas beside a role is a person's, whatever the model's label."""
+    doc, sentence = span.doc, span.sent
+    position = span.end + 1
+    if position < sentence.end and doc[span.end].text == ",":
+        while position < sentence.end and doc[position].lower_ in _APPOSITION_ARTICLES:
+            position += 1
+        if role_at(doc, position, sentence.end, rules) is not None:
+            return True
+    comma = span.start - 1
+    if comma <= sentence.start or doc[comma].text != ",":
         return False
-    while position < span.sent.end and doc[position].lower_ in _APPOSITION_ARTICLES:
-        position += 1
-    return role_at(doc, position, span.sent.end, rules) is not None
+    return any(
+        (role := role_at(doc, start, comma, rules)) is not None and role[0] == comma
+        for start in range(max(sentence.start, comma - rules.max_role_words), comma)
+    )
 
 
 _COMPLEMENT_LINKS = frozenset({"de", "du", "des", "d'", "d’", "of", "for", "pour"})
@@ -221,7 +229,7 @@ def _decide(
     if context is None and candidate.source in _UNTYPED_SOURCES:
         context = _context_type(span, triggers, rules)
     if (
-        (candidate.label in PERSON_LABELS or _role_follows(span, rules))
+        (candidate.label in PERSON_LABELS or _beside_a_role(span, rules))
         and not keyword
         and len(span) >= 2
         and all(t.is_title or t.is_punct or t.lower_ in CONNECTORS for t in span)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from cartotech.extract.rules import EntityRules, fold_key
 
@@ -58,6 +58,8 @@ _ARTICLES = frozenset({"la", "l'", "le", "the", "les"})
 def role_at(doc: Doc, position: int, limit: int, rules: EntityRules) -> tuple[int, str] | None:
     """The role phrase starting at token ``position``: (end token, predicate)."""
     for size in range(min(rules.max_role_words, limit - position), 0, -1):
+        if doc[position + size - 1].is_punct:
+            continue  # "fondateur ,": the comma folds away but is no part of the role
         words = [fold_key(t.text) for t in doc[position : position + size]]
         key = " ".join(w for w in words if w)
         if key in rules.roles:
@@ -176,8 +178,22 @@ def _role_before(
                 if o["end"] <= doc[position].idx and doc[position].idx - o["end"] <= 4
             ]
             org = before[-1] if before else None
+        if org is None and position > 0 and doc[position - 1].lower_ in _POSSESSIVES:
+            org = _possessor(doc, doc[position], orgs)
         return doc[position:text_end].text, predicate, org
     return None
+
+
+_POSSESSIVES = frozenset({"son", "sa", "ses", "its", "leur", "their"})
+
+
+def _possessor(doc: Doc, role: Token, orgs: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """ "Librencre recrute. Son fondateur, X, ...": the organisation a possessive
+    role points to, the last one named before it in its sentence or the one before."""
+    sentence = role.sent
+    start = doc[sentence.start - 1].sent.start_char if sentence.start > 0 else sentence.start_char
+    earlier = [o for o in orgs if start <= o["start"] and o["end"] <= role.idx]
+    return earlier[-1] if earlier else None
 
 
 def find_people(

@@ -36,8 +36,8 @@ _LOCATIVE_AFTER = re.compile(
 )
 _PLACED_APPOSITION = re.compile(
     r"^\s*,\s*(?:an?|the|une?|la|le|l')\s*[\w-]+(?:\s+[\w-]+)?\s+"
-    r"(?:based|basee?|installee?|implantee?|situee?|located|headquartered)\s+"
-    r"(?:in|at|a|near|pres de)\s+(?:la |le |l'|the )?$"
+    r"(?:(?:based|basee?|installee?|implantee?|situee?|located|headquartered)\s+"
+    r"(?:in|at|a|near|pres de)|de|d'|from)\s*(?:la |le |l'|the )?$"
 )
 _LOCATION_COMPLEMENT = re.compile(r"(?:\ben|\bin|\bdans|\bwithin|\bau|\baux|\ba)\s+$")
 _LOCATIVE_BEFORE = re.compile(r"(?:\bfrom|\bde|\bd'|\ba|\bà|\bin|\bof)\s+$")
@@ -127,7 +127,7 @@ def _city_of(
         if 0 <= place["start"] - org["end"] <= 40 and _LOCATIVE_AFTER.match(gap_after):
             return str(place["text"])
         if 0 <= place["start"] - org["end"] <= 70 and _PLACED_APPOSITION.match(gap_after):
-            return str(place["text"])  # "X, a startup based in Lyon"
+            return str(place["text"])  # "X, a startup based in Lyon", "X, une PME de Lyon"
     for place in places:  # "X, a Lyon-based startup"
         based = _BASED.match(text[place["end"] : place["end"] + 8].lower())
         if based and _BASED_APPOSITION.match(text[org["end"] : place["start"]]):

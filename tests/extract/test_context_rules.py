@@ -327,3 +327,23 @@ def test_national_programmes_are_labels(extractor: Any) -> None:
     orgs = orgs_by_name(extractor.extract(text, "fr"))
     assert orgs["Bourse French Tech"].type == "label_program"
     assert orgs["French Tech 2030"].type == "label_program"
+
+
+def test_a_possessive_role_points_to_the_organisation_named_before(extractor: Any) -> None:
+    text = (
+        "Parmi les candidats figure Trimova, une entreprise de Mérignac. "
+        "Son fondateur, Paul Esteban, a recruté quatre développeurs."
+    )
+    extraction = extractor.extract(text, "fr")
+    (person,) = extraction.people
+    assert person.role == "fondateur"  # the comma after the role is not part of it
+    assert person.organization == "Trimova"
+    assert ("Trimova", "founded_by", "Paul Esteban") in relation_triples(extraction)
+    assert orgs_by_name(extraction)["Trimova"].city == "Mérignac"
+
+
+def test_a_name_after_a_role_and_a_comma_is_a_person(extractor: Any) -> None:
+    text = "The team moved to Lyon last year. Its CEO, Nadia Ferrant, hired ten people."
+    extraction = extractor.extract(text, "en")
+    assert [p.name for p in extraction.people] == ["Nadia Ferrant"]
+    assert "Nadia Ferrant" not in orgs_by_name(extraction)
