@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, or_, select, update
@@ -20,6 +21,7 @@ from cartotech.store.labels import list_awards
 from cartotech.store.placement import Placement, place_on_territory
 from cartotech.store.schema import (
     actor_aliases,
+    actor_identifiers,
     actor_people,
     actor_sectors,
     actors,
@@ -39,6 +41,7 @@ __all__ = [
     "actor_id_by_key",
     "actor_ids_by_key",
     "add_search_terms",
+    "identifiers_of",
 ]
 
 MIN_TERM_LENGTH = 3
@@ -161,6 +164,22 @@ def actor_ids_by_key(conn: Connection, keys: set[str]) -> dict[str, int]:
         return {}
     rows = conn.execute(select(actors.c.key, actors.c.id).where(actors.c.key.in_(sorted(keys))))
     return dict(rows.all())
+
+
+def identifiers_of(conn: Connection, actor_ids: Iterable[int]) -> dict[int, dict[str, list[str]]]:
+    """The official identifiers of each actor by scheme (``siren``, ``siret``), sorted;
+    actors without any are left out. One statement for all the actors."""
+    wanted = sorted(set(actor_ids))
+    found: dict[int, dict[str, list[str]]] = {}
+    if not wanted:
+        return found
+    columns = (actor_identifiers.c.actor_id, actor_identifiers.c.scheme, actor_identifiers.c.value)
+    rows = conn.execute(
+        select(*columns).where(actor_identifiers.c.actor_id.in_(wanted)).order_by(*columns)
+    )
+    for actor_id, scheme, value in rows:
+        found.setdefault(actor_id, {}).setdefault(scheme, []).append(value)
+    return found
 
 
 def get_actor(conn: Connection, actor_id: int) -> dict[str, Any]:

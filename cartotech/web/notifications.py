@@ -8,7 +8,7 @@ app from the settings (tests may put their own on ``app.state.mailer``).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -19,8 +19,10 @@ from cartotech.web.i18n import request_language, translator
 
 __all__ = ["MAIL_KINDS", "get_mailer", "public_link", "send_mail"]
 
-MAIL_KINDS = ("verify", "claim", "signature", "invitation")
-MailKind = Literal["verify", "claim", "signature", "invitation"]
+MailKind = Literal[
+    "verify", "claim", "signature", "invitation", "presentation_rejected", "claim_rejected"
+]
+MAIL_KINDS: tuple[MailKind, ...] = get_args(MailKind)
 
 
 def get_mailer(request: Request) -> Mailer:

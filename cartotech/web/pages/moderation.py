@@ -5,12 +5,21 @@ Who sees what: moderators and administrators everything; a territory manager
 the events placed in their territories (the store checks every decision again,
 so a hand-made request gets 403). Accepting a new organisation or a claim
 makes the contact an owner; when that person has no password yet, they get an
-invitation email with a "set your password" link (``/invitation``).
+invitation email with a "set your password" link (``/invitation``). Rejecting
+a presentation or a claim emails its contact the reason.
+
+Emails are sent once the decision is committed: a failed email does not undo
+it; it is logged and the moderator is told. Owners who have not set their
+password are listed under the queue, and a moderator can send them a new
+invitation (``POST /moderation/invitations/{user_id}/resend``), which
+withdraws the earlier links.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
@@ -30,9 +39,11 @@ from cartotech.geo import Referential
 from cartotech.labels import get_programme
 from cartotech.mail import MailFailed, MailUnavailable
 from cartotech.store import unit_of_work
+from cartotech.store.actors import identifiers_of
 from cartotech.store.candidacy_evidence import decide_evidence, list_pending_evidence
 from cartotech.store.duplicates import DuplicateQuery, likely_duplicates_of
 from cartotech.store.events import accept_event, list_events, reject_event
+from cartotech.store.invitations import list_pending_invitations, resend_invitation
 from cartotech.store.logins import PASSWORD_TOKEN_TTL
 from cartotech.store.moderation import (
     SubmissionDecision,
@@ -43,18 +54,26 @@ from cartotech.store.moderation import (
 from cartotech.store.submissions import get_submission, list_submissions
 from cartotech.web.auth import UserDep
 from cartotech.web.deps import ConnectionDep, ReferentialDep
-from cartotech.web.notifications import public_link, send_mail
-from cartotech.web.pages.forms import event_view, place_label
+from cartotech.web.notifications import MailKind, public_link, send_mail
+from cartotech.web.pages.forms import event_view, place_label, show_time
 from cartotech.web.pages.rendering import render
 
 __all__ = ["can_see_queue", "router"]
 
 router = APIRouter(prefix="/moderation", include_in_schema=False)
+logger = logging.getLogger(__name__)
 
 Reason = Annotated[str, Form(max_length=2100)]
 QUEUE_SIZE = 100
 DONE = {"accepted", "rejected", "merged", "event_accepted", "event_rejected",
-        "evidence_accepted", "evidence_rejected"}  # fmt: skip
+        "evidence_accepted", "evidence_rejected", "invitation_sent"}  # fmt: skip
+# The email telling a rejected submission's contact why, by kind (an owner's edit:
+# its author sees the queue's answer on their account, no email).
+REJECTION_MAILS: dict[str, MailKind] = {
+    SubmissionKind.NEW.value: "presentation_rejected",
+    SubmissionKind.CLAIM.value: "claim_rejected",
+}
+INVITATION_DAYS = max(1, int(PASSWORD_TOKEN_TTL.total_seconds() // 86400))
 
 
 def can_see_queue(user: User) -> bool:
@@ -64,18 +83,32 @@ def can_see_queue(user: User) -> bool:
 def _submission_views(
     conn: Connection, rows: list[dict[str, Any]], referential: Referential
 ) -> list[dict[str, Any]]:
-    """The queue's submissions with their place and, for new organisations, the close
-    actors of the directory (found for the whole queue at once)."""
+    """The queue's submissions with their place; for new organisations the close actors
+    of the directory, for claims and edits the identifiers their actor has now (each
+    found for the whole queue at once)."""
     new = [row for row in rows if row["kind"] == SubmissionKind.NEW.value]
     queries = [
         DuplicateQuery(row["name"], row["territory_id"], row["payload"].get("siren")) for row in new
     ]
     found = likely_duplicates_of(conn, queries, referential=referential)
     duplicates = {row["id"]: candidates for row, candidates in zip(new, found, strict=True)}
+    existing = [row["actor_id"] for row in rows if row["kind"] != SubmissionKind.NEW.value]
+    identifiers = identifiers_of(conn, (i for i in existing if i is not None))
     return [
         {**row, "place": place_label(row["territory_id"], referential),
-         "duplicates": duplicates.get(row["id"], [])}
+         "duplicates": duplicates.get(row["id"], []),
+         "current": {} if row["kind"] == SubmissionKind.NEW.value
+                    else identifiers.get(row["actor_id"], {})}
         for row in rows
+    ]  # fmt: skip
+
+
+def _invitation_views(conn: Connection) -> list[dict[str, Any]]:
+    now = datetime.now(UTC)
+    return [
+        {"invitation": item, "expired": item.link_expired(now),
+         "expires": show_time(item.link_expires_at)}
+        for item in list_pending_invitations(conn, limit=QUEUE_SIZE)
     ]  # fmt: skip
 
 
@@ -101,10 +134,12 @@ def queue(
     moderator = can_moderate(user)
     submissions: list[dict[str, Any]] = []
     evidence: list[dict[str, Any]] = []
+    invitations: list[dict[str, Any]] = []
     if moderator:
         rows, _ = list_submissions(conn, state=SubmissionState.VERIFIED, limit=QUEUE_SIZE)
         submissions = _submission_views(conn, rows, referential)
         evidence = _pending_evidence(conn)
+        invitations = _invitation_views(conn)
     event_rows, _ = list_events(
         conn, state=EventState.SUBMITTED, limit=QUEUE_SIZE, referential=referential,
         territory_ids=None if moderator else user.territory_ids,
@@ -119,25 +154,50 @@ def queue(
             "submissions": submissions,
             "events": events,
             "evidence": evidence,
+            "invitations": invitations,
+            "invitation_days": INVITATION_DAYS,
             "done": done if done in DONE else None,
             "mail_failed": mail == "failed",
         },
     )
 
 
-def _invite(
-    request: Request, conn: Connection, decision: SubmissionDecision, to: str | None
-) -> str:
-    """Email the new owner their "set your password" link; "" or "failed"."""
-    if decision.invitation_token is None or not to:
-        return ""
-    name = get_submission(conn, decision.submission_id)["name"]
-    link = public_link(request, "/invitation", token=decision.invitation_token)
-    days = max(1, int(PASSWORD_TOKEN_TTL.total_seconds() // 86400))
+def _send(request: Request, to: str, kind: MailKind, about: str, **values: Any) -> str:
+    """Send a decision's email (its write is committed): "" or "failed". A failure
+    leaves the decision as it is: it is logged, and the queue tells the moderator."""
     try:
-        send_mail(request, to, "invitation", name=name, link=link, days=days)
-    except (MailFailed, MailUnavailable):
+        send_mail(request, to, kind, **values)
+    except (MailFailed, MailUnavailable) as exc:
+        logger.warning("the %s email of %s was not sent: %s", kind, about, exc.message)
         return "failed"
+    return ""
+
+
+def _invitation_mail(
+    request: Request, to: str, names: tuple[str, ...], token: str, about: str
+) -> str:
+    """Email an owner their "set your password" link."""
+    link = public_link(request, "/invitation", token=token)
+    return _send(request, to, "invitation", about, name=", ".join(names), link=link,
+                 days=INVITATION_DAYS)  # fmt: skip
+
+
+def _decision_mail(request: Request, conn: Connection, decision: SubmissionDecision) -> str:
+    """Email the submission's contact what the decision means for them: the invitation
+    of a new owner without a password, or why their presentation or claim was
+    rejected. "" (sent, or nothing to send) or "failed"."""
+    submission = get_submission(conn, decision.submission_id)
+    to = submission["contact_email"]  # None once erased at the person's request
+    about = f"submission {decision.submission_id}"
+    if not to:
+        return ""
+    if decision.invitation_token is not None:
+        names = (submission["name"],)
+        return _invitation_mail(request, to, names, decision.invitation_token, about)
+    rejection = REJECTION_MAILS.get(submission["kind"])
+    if decision.state is SubmissionState.REJECTED and rejection is not None:
+        return _send(request, to, rejection, about, name=submission["name"],
+                     reason=submission["decision_reason"])  # fmt: skip
     return ""
 
 
@@ -146,20 +206,18 @@ def _back(done: str, mail: str = "") -> RedirectResponse:
     return RedirectResponse(f"/moderation?done={done}{suffix}", status_code=303)
 
 
-def _decide_and_invite(
+def _decide(
     request: Request,
-    submission_id: int,
     done: str,
     decide: Callable[[Connection], SubmissionDecision],
 ) -> RedirectResponse:
-    """Run ``decide(connection)`` on the submission in one unit of work, then email the
-    invitation it may carry to the submission's contact; back to the queue."""
+    """Run ``decide(connection)`` in one unit of work, then (committed) email the
+    submission's contact about it; back to the queue."""
     engine: Engine = request.app.state.engine
     with unit_of_work(engine) as conn:
-        contact = get_submission(conn, submission_id)["contact_email"]
         decision = decide(conn)
     with engine.connect() as conn:
-        return _back(done, _invite(request, conn, decision, contact))
+        return _back(done, _decision_mail(request, conn, decision))
 
 
 @router.post("/submissions/{submission_id}/accept")
@@ -170,8 +228,8 @@ def accept(
     submission_id: Annotated[int, Path(ge=1)],
     note: Reason = "",
 ) -> RedirectResponse:
-    return _decide_and_invite(
-        request, submission_id, "accepted",
+    return _decide(
+        request, "accepted",
         lambda conn: accept_submission(
             conn, submission_id, by=user, referential=referential, note=note or None
         ),
@@ -185,10 +243,24 @@ def reject(
     submission_id: Annotated[int, Path(ge=1)],
     reason: Reason = "",
 ) -> RedirectResponse:
+    return _decide(
+        request, "rejected",
+        lambda conn: reject_submission(conn, submission_id, by=user, reason=reason),
+    )  # fmt: skip
+
+
+@router.post("/invitations/{user_id}/resend")
+def resend(
+    request: Request, user: UserDep, user_id: Annotated[int, Path(ge=1)]
+) -> RedirectResponse:
+    """A new invitation for an owner who has not set their password (the email of the
+    first failed, or its link expired); the earlier links stop working."""
     engine: Engine = request.app.state.engine
     with unit_of_work(engine) as conn:
-        reject_submission(conn, submission_id, by=user, reason=reason)
-    return _back("rejected")
+        again = resend_invitation(conn, user_id, by=user)
+    about = f"user {user_id} (sent again)"
+    mail = _invitation_mail(request, again.email, again.actor_names, again.token, about)
+    return _back("invitation_sent", mail)
 
 
 @router.post("/submissions/{submission_id}/merge")
@@ -205,8 +277,8 @@ def merge(
             "into_actor: choose the actor to merge into (its number, from its page address)",
             field="into_actor",
         )
-    return _decide_and_invite(
-        request, submission_id, "merged",
+    return _decide(
+        request, "merged",
         lambda conn: merge_submission(
             conn, submission_id, int(into_actor), by=user, referential=referential,
             note=note or None,
