@@ -8,7 +8,9 @@
   password token for the invitation email).
 - Accepting a **claim** makes the contact an owner of the claimed actor.
 - Accepting an **edit** applies the change to the actor, which then cites the
-  edit's source; the audit log keeps the actor before and after.
+  edit's source; the audit log keeps the actor before and after. An edit that
+  carries a SIREN (the edit form shows the actor's SIREN and SIRET, and sends
+  them when either changed) replaces the actor's identifiers with its own.
 - **Merging** a new organisation into an existing actor keeps the submitted
   name as an alias, adds the identifiers and makes the contact an owner.
 - Rejecting needs a reason, kept with the submission.
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, delete, select, update
 
 from cartotech.domain import ActorRecord, ActorType, SourceKind, SourceRecord
 from cartotech.domain.participation import (
@@ -42,7 +44,7 @@ from cartotech.normalize import slugify
 from cartotech.store._participation import require_actor, utc_now
 from cartotech.store._sql import insert_ignoring_duplicates
 from cartotech.store.accounts import make_owner
-from cartotech.store.actors import actor_id_by_key, upsert_actor
+from cartotech.store.actors import actor_id_by_key, identifiers_of, upsert_actor
 from cartotech.store.audit import record_audit
 from cartotech.store.logins import issue_password_token
 from cartotech.store.schema import actor_aliases, actor_identifiers, actor_sectors, submissions
@@ -112,6 +114,7 @@ def actor_snapshot(conn: Connection, actor_id: int) -> dict[str, Any]:
         "description_fr": row.description_fr, "description_en": row.description_en,
         "aliases": sorted(aliases), "sectors": sorted(sectors), "source_id": row.source_id,
         "lat": row.lat, "lon": row.lon,
+        "identifiers": identifiers_of(conn, [actor_id]).get(actor_id, {}),
     }  # fmt: skip
 
 
@@ -135,13 +138,33 @@ def _record_of(snapshot: dict[str, Any], source_key: str, **changes: Any) -> Act
     )
 
 
+_SCHEMES = ("siren", "siret")
+
+
 def _add_identifiers(conn: Connection, actor_id: int, payload: dict[str, Any], source: int) -> None:
     rows = [
         {"actor_id": actor_id, "scheme": scheme, "value": payload[scheme], "source_id": source}
-        for scheme in ("siren", "siret")
+        for scheme in _SCHEMES
         if payload.get(scheme)
     ]
     insert_ignoring_duplicates(conn, actor_identifiers, rows)
+
+
+def _apply_edit(
+    conn: Connection, row: Any, actor_id: int, payload: dict[str, Any], source_id: int, *,
+    by: User, referential: Referential, now: datetime,
+) -> None:  # fmt: skip
+    """Apply an owner's edit; its identifiers, when it has some, become the actor's."""
+    before = actor_snapshot(conn, actor_id)
+    changes = {k: (v if v != "" else None) for k, v in payload.items() if k not in _SCHEMES}
+    record = _record_of(before, f"submission-{row.id}", **changes)
+    upsert_actor(conn, record, source_id, referential)
+    if payload.get("siren"):
+        conn.execute(delete(actor_identifiers).where(actor_identifiers.c.actor_id == actor_id))
+        _add_identifiers(conn, actor_id, payload, source_id)
+    record_audit(conn, by, "actor.update", "actor", actor_id, before=before,
+                 after=actor_snapshot(conn, actor_id), note=f"submission #{row.id}",
+                 at=now)  # fmt: skip
 
 
 def _new_actor_key(conn: Connection, name: str, submission_id: int) -> str:
@@ -211,6 +234,7 @@ def accept_submission(
         )  # fmt: skip
         actor_id, _ = upsert_actor(conn, record, source_id, referential)
         created = True
+        _add_identifiers(conn, actor_id, payload, source_id)
         record_audit(conn, by, "actor.create", "actor", actor_id,
                      after=actor_snapshot(conn, actor_id), note=f"submission #{row.id}",
                      at=now)  # fmt: skip
@@ -219,14 +243,10 @@ def accept_submission(
         if actor_id is None:
             raise ConflictError(f"submission {submission_id}: its actor no longer exists")
         if row.kind == SubmissionKind.EDIT.value:
-            before = actor_snapshot(conn, actor_id)
-            changes = {k: v for k, v in payload.items() if k not in ("siren", "siret")}
-            changes = {k: (v if v != "" else None) for k, v in changes.items()}
-            upsert_actor(conn, _record_of(before, source_key, **changes), source_id, referential)
-            record_audit(conn, by, "actor.update", "actor", actor_id, before=before,
-                         after=actor_snapshot(conn, actor_id), note=f"submission #{row.id}",
-                         at=now)  # fmt: skip
-    _add_identifiers(conn, actor_id, payload, source_id)
+            _apply_edit(conn, row, actor_id, payload, source_id, by=by, referential=referential,
+                        now=now)  # fmt: skip
+        else:
+            _add_identifiers(conn, actor_id, payload, source_id)
     owner_id, token = (row.user_id, None)
     if row.kind != SubmissionKind.EDIT.value:
         owner_id, token = _make_owner(conn, row, actor_id, by, now)

@@ -5,7 +5,10 @@ edits of the actors they own (moderated like every submission).
 moderator accepts their organisation or claim (their account has no password
 yet); setting the password logs them in. ``/actors/{id}/edit`` is for the
 actor's owners, the managers of its territory and moderators: anyone else
-gets 403, and the store checks again when the edit is filed.
+gets 403, and the store checks again when the edit is filed. The form shows
+the actor's SIREN and SIRET; changing either proposes both (checked together:
+check digits, a SIRET within its SIREN), and a moderator's acceptance makes
+them the actor's identifiers.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from cartotech.domain import ActorType
 from cartotech.domain.participation import ActorEdit, User
 from cartotech.errors import CartotechError, InputError
 from cartotech.geo import Referential
 from cartotech.store import get_actor, unit_of_work
+from cartotech.store.actors import identifiers_of
 from cartotech.store.logins import set_password_with_token
 from cartotech.store.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from cartotech.store.submissions import propose_actor_edit
@@ -114,13 +118,17 @@ def _edit_page(
     )
 
 
-def _current(actor: dict[str, Any], referential: Referential) -> dict[str, Any]:
+def _current(conn: Connection, actor: dict[str, Any], referential: Referential) -> dict[str, Any]:
+    """The edit form's values for the actor as it is (its SIREN, its first SIRET)."""
+    identifiers = identifiers_of(conn, [actor["id"]]).get(actor["id"], {})
     return {
         "name": actor["name"], "type": actor["type"], "sectors": actor["sectors"],
         "territory_id": actor["territory_id"] or "",
         "commune": place_label(actor["territory_id"], referential),
         "website": actor["website"] or "", "description_fr": actor["description_fr"] or "",
-        "description_en": actor["description_en"] or "", "siren": "", "siret": "",
+        "description_en": actor["description_en"] or "",
+        "siren": (identifiers.get("siren") or [""])[0],
+        "siret": (identifiers.get("siret") or [""])[0],
     }  # fmt: skip
 
 
@@ -134,12 +142,27 @@ def edit_form(
 ) -> HTMLResponse:
     actor = get_actor(conn, actor_id)
     _editor(user, actor, referential)
-    return _edit_page(request, actor, _current(actor, referential))
+    return _edit_page(request, actor, _current(conn, actor, referential))
 
 
 def _changed(before: Any, after: Any) -> Any:
     """``after`` when it differs from ``before`` (None: unchanged, as ActorEdit reads it)."""
     return None if after == before else after
+
+
+def _identifiers(before: dict[str, Any], siren: str, siret: str) -> tuple[str | None, str | None]:
+    """The SIREN and SIRET to propose: both as typed when either changed (the store checks
+    them together), neither otherwise."""
+    typed = (siren.strip(), siret.strip())
+    if typed == (before["siren"], before["siret"]):
+        return None, None
+    if before["siren"] and typed == ("", ""):
+        raise InputError(
+            "siren: the SIREN of a profile can be corrected but not removed; type the right "
+            "9 digits (the company's Kbis or annuaire-entreprises.data.gouv.fr has them)",
+            field="siren",
+        )
+    return typed[0] or None, typed[1] or None
 
 
 @router.post("/actors/{actor_id}/edit", response_class=HTMLResponse)
@@ -153,7 +176,7 @@ def edit_submit(
 ) -> Response:
     actor = get_actor(conn, actor_id)
     _editor(user, actor, referential)
-    before = _current(actor, referential)
+    before = _current(conn, actor, referential)
     f = fields
     engine: Engine = request.app.state.engine
     try:
@@ -162,6 +185,7 @@ def edit_submit(
         place = resolve_place(
             referential, f.territory_id, f.commune, field="commune", required=False
         )
+        siren, siret = _identifiers(before, f.siren, f.siret)
         edit = ActorEdit(
             name=_changed(before["name"], f.name.strip()),
             type=_changed(before["type"], f.type) and ActorType(f.type),
@@ -170,8 +194,7 @@ def edit_submit(
             website=_changed(before["website"], f.website.strip()),
             description_fr=_changed(before["description_fr"], f.description_fr.strip()),
             description_en=_changed(before["description_en"], f.description_en.strip()),
-            siren=f.siren or None,
-            siret=f.siret or None,
+            siren=siren, siret=siret,
         )  # fmt: skip
         with unit_of_work(engine) as write:
             propose_actor_edit(write, actor_id, edit, by=user, referential=referential)
