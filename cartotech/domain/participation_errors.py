@@ -17,6 +17,7 @@ __all__ = [
     "AuthenticationFailed",
     "InvalidState",
     "InvalidToken",
+    "LoginRequired",
     "PermissionDenied",
     "RateLimited",
     "TokenExpired",
@@ -46,6 +47,17 @@ class AccountLocked(CartotechError):
             field="password",
         )
         self.locked_until = locked_until
+
+
+class LoginRequired(CartotechError):
+    """Nobody is logged in, and the page or route needs a user (pages send the visitor
+    to the login page and back, the API answers 401)."""
+
+    status_code = 401
+    code = "login_required"
+
+    def __init__(self) -> None:
+        super().__init__("log in to see this page", field=None)
 
 
 class PermissionDenied(CartotechError):

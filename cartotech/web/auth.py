@@ -1,7 +1,8 @@
 """Who is asking: the logged-in user of a request, and role checks as dependencies.
 
 - ``OptionalUserDep``: the active user of the session, or None;
-- ``UserDep``: a logged-in user, else :class:`LoginRequired` — pages redirect
+- ``UserDep``: a logged-in user, else
+  :class:`~cartotech.domain.participation_errors.LoginRequired` — pages redirect
   to ``/login?next=…``, the API answers 401;
 - ``require_role(Role.MODERATOR, …)``: a user holding one of the roles
   (administrators hold every role), else 403 :class:`PermissionDenied`;
@@ -25,6 +26,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 
 from cartotech.domain.participation import Role, User
+from cartotech.domain.participation_errors import LoginRequired
 from cartotech.domain.permissions import (
     can_edit_actor,
     can_manage_territory,
@@ -32,14 +34,13 @@ from cartotech.domain.permissions import (
     is_admin,
     require,
 )
-from cartotech.errors import CartotechError, NotFound
+from cartotech.errors import NotFound
 from cartotech.geo import Referential
 from cartotech.store.accounts import get_user
 from cartotech.web.sessions import get_session
 
 __all__ = [
     "AdminDep",
-    "LoginRequired",
     "ModeratorDep",
     "OptionalUserDep",
     "UserDep",
@@ -52,16 +53,6 @@ __all__ = [
 ]
 
 _UNSET = object()
-
-
-class LoginRequired(CartotechError):
-    """The page or route needs a logged-in user."""
-
-    status_code = 401
-    code = "login_required"
-
-    def __init__(self) -> None:
-        super().__init__("log in to see this page", field=None)
 
 
 def current_user(request: Request) -> User | None:

@@ -11,8 +11,10 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from cartotech.domain.participation_errors import RateLimited
+from cartotech.domain.participation_errors import LoginRequired, RateLimited
 from cartotech.errors import CartotechError
+from cartotech.web.i18n import request_language, translator
+from cartotech.web.pages.rendering import render
 
 __all__ = ["install_error_handlers", "error_response"]
 
@@ -28,9 +30,6 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
 def _respond(request: Request, status: int, code: str, message: str, field: str | None) -> Response:
     if request.url.path.startswith("/api/"):
         return error_response(status, code, message, field)
-    from cartotech.web.i18n import request_language, translator
-    from cartotech.web.pages.rendering import render
-
     t = translator(request_language(request))
     titles = {404: "not_found_title", 403: "forbidden_title"}
     title = t(titles.get(status, "error_title"))
@@ -42,8 +41,6 @@ def _respond(request: Request, status: int, code: str, message: str, field: str 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CartotechError)
     async def _cartotech_error(request: Request, exc: CartotechError) -> Response:
-        from cartotech.web.auth import LoginRequired
-
         if isinstance(exc, LoginRequired) and not request.url.path.startswith("/api/"):
             # A page that needs a login: go and log in, then come back.
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
