@@ -67,8 +67,8 @@ Reason = Annotated[str, Form(max_length=2100)]
 QUEUE_SIZE = 100
 DONE = {"accepted", "rejected", "merged", "event_accepted", "event_rejected",
         "evidence_accepted", "evidence_rejected", "invitation_sent"}  # fmt: skip
-# The email telling a rejected submission's contact why, by kind (an owner's edit:
-# its author sees the queue's answer on their account, no email).
+# The email telling a rejected submission's contact why, by kind. An owner's rejected
+# edit sends none for now: its author proposed it logged in, not from an emailed link.
 REJECTION_MAILS: dict[str, MailKind] = {
     SubmissionKind.NEW.value: "presentation_rejected",
     SubmissionKind.CLAIM.value: "claim_rejected",
