@@ -35,7 +35,11 @@ from cartotech.extract.people import find_people
 from cartotech.extract.places import place_gazetteer
 from cartotech.extract.relations import find_relations
 from cartotech.extract.rules import entity_rules
-from cartotech.extract.sentences import repair_sentence_starts
+from cartotech.extract.sentences import (
+    index_sentences,
+    release_sentence_index,
+    repair_sentence_starts,
+)
 from cartotech.normalize import fold
 
 __all__ = ["EXTENSIONS"]
@@ -142,7 +146,14 @@ def make_entity_component(nlp: Language, name: str, directory: list[list[str]]) 
 
 @Language.component("cartotech_sentences")
 def sentences_component(doc: Doc) -> Doc:
-    return repair_sentence_starts(doc)
+    return index_sentences(repair_sentence_starts(doc))
+
+
+@Language.component("cartotech_release")
+def release_component(doc: Doc) -> Doc:
+    """Drop the per-doc sentence index so that spaCy can send the doc back from
+    its worker process (it refuses to serialise user hooks)."""
+    return release_sentence_index(doc)
 
 
 @Language.component("cartotech_people")

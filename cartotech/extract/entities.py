@@ -378,8 +378,9 @@ def find_entities(
                     sentence=entity.sentence,
                 )
             )
-    _type_enumerations(entities, doc.text)
-    return _with_repeated_mentions(doc, entities)
+    text = doc.text  # rebuilt from the tokens on every access: read it once
+    _type_enumerations(entities, text)
+    return _with_repeated_mentions(doc, text, entities)
 
 
 # A name the article has used is the same organisation wherever it occurs
@@ -388,7 +389,7 @@ def find_entities(
 _MIN_REPEATED_NAME = 3
 
 
-def _with_repeated_mentions(doc: Doc, entities: list[Entity]) -> list[Entity]:
+def _with_repeated_mentions(doc: Doc, text: str, entities: list[Entity]) -> list[Entity]:
     named: dict[str, Entity] = {}
     for entity in entities:
         if entity.kind == "org" and len(entity.text) >= _MIN_REPEATED_NAME:
@@ -401,7 +402,7 @@ def _with_repeated_mentions(doc: Doc, entities: list[Entity]) -> list[Entity]:
     ]
     taken = [(e.start, e.end) for e in result]
     for name, entity in named.items():
-        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", doc.text):
+        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
             start, end = match.span()
             span = doc.char_span(start, end)
             if span is None or any(start < e and s < end for s, e in taken):

@@ -171,9 +171,8 @@ def _sentence_place(sentence: list[dict[str, Any]], text: str) -> str | None:
     return None
 
 
-def assign_cities(doc: Doc, entities: list[dict[str, Any]], rules: EntityRules) -> None:
+def assign_cities(text: str, entities: list[dict[str, Any]], rules: EntityRules) -> None:
     """Set ``city`` on organisation mentions the text places (in place)."""
-    text = doc.text
     for sentence in _by_sentence(entities).values():
         opener = _sentence_place(sentence, text)
         for org in (e for e in sentence if e["kind"] == "org"):
@@ -300,8 +299,8 @@ def find_relations(
     rules: EntityRules,
 ) -> list[dict[str, Any]]:
     """Relations as ``{subject, predicate, object, start, end}`` (the sentence)."""
-    assign_cities(doc, entities, rules)
-    text = doc.text
+    text = doc.text  # rebuilt from the tokens on every access: read it once
+    assign_cities(text, entities, rules)
     relations: list[dict[str, Any]] = []
 
     def add(subject: str, predicate: str, obj: str, sentence: list[int] | tuple[int, int]) -> None:

@@ -4,13 +4,21 @@ The ``senter`` that replaces the parser now and then starts a sentence on a
 capitalised word in the middle of a phrase ("... the Data Innovation | Forum in
 Berlin"), which cuts names and relations in two. Press text ends its sentences
 with punctuation or a line break, so a boundary without either is removed.
+
+Once the boundaries are final, the doc answers ``span.sent`` and ``token.sent``
+from a sorted list of sentence starts: spaCy's own lookup walks the whole doc
+to check its annotation on every call, and the components ask thousands of
+times per article.
 """
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Token
+from bisect import bisect_right
+from collections.abc import Callable
 
-__all__ = ["repair_sentence_starts"]
+from spacy.tokens import Doc, Span, Token
+
+__all__ = ["index_sentences", "release_sentence_index", "repair_sentence_starts"]
 
 _TERMINAL = frozenset({".", "!", "?", "…", ";", "...", "?!", "!?"})
 _CLOSING_QUOTES = frozenset({"»", "”", '"', "’", ")"})
@@ -41,4 +49,27 @@ def repair_sentence_starts(doc: Doc) -> Doc:
             # A sentence starts on its first word, not on the line break before it.
             token.is_sent_start = False
             doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def index_sentences(doc: Doc) -> Doc:
+    """Answer ``span.sent`` (and so ``token.sent``) by bisecting the sentence
+    starts as they are now; call it after the last change to the boundaries."""
+    starts = [0, *(int(i) for i in (doc.to_array("SENT_START") == 1).nonzero()[0] if i > 0)]
+    doc.user_span_hooks["sent"] = _sentence_of(starts)
+    return doc
+
+
+def _sentence_of(starts: list[int]) -> Callable[[Span], Span]:
+    def sentence(span: Span) -> Span:
+        index = bisect_right(starts, span.start) - 1
+        end = starts[index + 1] if index + 1 < len(starts) else len(span.doc)
+        return span.doc[starts[index] : end]
+
+    return sentence
+
+
+def release_sentence_index(doc: Doc) -> Doc:
+    """Remove what :func:`index_sentences` installed (spaCy's own lookup again)."""
+    doc.user_span_hooks.pop("sent", None)
     return doc

@@ -347,3 +347,22 @@ def test_a_name_after_a_role_and_a_comma_is_a_person(extractor: Any) -> None:
     extraction = extractor.extract(text, "en")
     assert [p.name for p in extraction.people] == ["Nadia Ferrant"]
     assert "Nadia Ferrant" not in orgs_by_name(extraction)
+
+
+def test_sentences_are_looked_up_from_the_index_and_the_index_is_released(
+    extractor: Any,
+) -> None:
+    nlp = extractor.pipelines["fr"]
+    text = "Zorblex recrute. La start-up Trimova, installée à Nantes, lève 2 M€. Fin."
+    doc = nlp.make_doc(text)
+    for name, component in nlp.pipeline:
+        if name == "cartotech_release":
+            break
+        doc = component(doc)
+    assert "sent" in doc.user_span_hooks
+    walked_sentences = [(s.start, s.end) for s in doc.sents]
+    for token in doc:
+        sentence = token.sent
+        assert (sentence.start, sentence.end) in walked_sentences
+        assert sentence.start <= token.i < sentence.end
+    assert "sent" not in nlp.get_pipe("cartotech_release")(doc).user_span_hooks

@@ -49,9 +49,10 @@ def test_parser_and_tagger_are_left_out_for_speed(extractor: Any, lang: str) -> 
     assert "parser" not in names
     assert "senter" in names
     assert "ner" in names
-    assert names[-4:] == [
+    assert names[-5:] == [
         "cartotech_entities",
         "cartotech_people",
         "cartotech_relations",
         "cartotech_quantities",
+        "cartotech_release",
     ]
