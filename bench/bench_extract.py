@@ -10,8 +10,9 @@ What is measured:
 * cartotech: ``Extractor.load()`` (timed apart), then
   ``list(extractor.extract_many(items, n_process=N))`` over every document, the
   assembly of ``ArticleExtraction`` records included;
-* baseline: for each language, the bare model with the same components left out and
-  switched on (``pipeline.yaml``: model, exclude, enable), then
+* baseline: for each language, the bare model with the same components left out,
+  switched on and added (``pipeline.yaml``: model, exclude, enable, add;
+  ``cartotech.extract.pipeline.load_model``), then
   ``list(nlp.pipe(texts, batch_size=16, n_process=N))`` over that language's documents;
   load and pipe times are summed over both languages.
 
@@ -133,9 +134,7 @@ def run_cartotech(docs: list[tuple[str, str]], processes: int, out: Connection) 
 
 
 def run_baseline(docs: list[tuple[str, str]], processes: int, out: Connection) -> None:
-    import spacy
-
-    from cartotech.extract.pipeline import pipeline_config
+    from cartotech.extract.pipeline import load_model, pipeline_config
 
     languages = pipeline_config()["languages"]
     by_lang: dict[str, list[str]] = {}
@@ -146,9 +145,7 @@ def run_baseline(docs: list[tuple[str, str]], processes: int, out: Connection) -
     for lang in by_lang:
         spec = languages[lang]
         t0 = time.perf_counter()
-        nlp = spacy.load(spec["model"], exclude=spec.get("exclude", []))
-        for name in spec.get("enable", []):
-            nlp.enable_pipe(name)
+        nlp = load_model(spec)
         load += time.perf_counter() - t0
         pipelines[lang] = nlp
     out.send(("started", None))

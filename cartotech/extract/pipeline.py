@@ -61,9 +61,10 @@ def pipeline_config() -> dict[str, Any]:
     return config
 
 
-def _load_language(
-    spec: dict[str, Any], components: list[str], directory: list[list[str]]
-) -> Language:
+def load_model(spec: dict[str, Any]) -> Language:
+    """A language's spaCy model as ``pipeline.yaml`` sets it up (components
+    left out, switched on, added), without cartotech's components: what the
+    extraction benchmark compares cartotech with."""
     try:
         package = importlib.import_module(spec["model"])
     except ImportError as error:
@@ -74,6 +75,15 @@ def _load_language(
     nlp: Language = package.load(exclude=spec.get("exclude", []))
     for name in spec.get("enable", []):
         nlp.enable_pipe(name)
+    for name in spec.get("add", []):
+        nlp.add_pipe(name)
+    return nlp
+
+
+def _load_language(
+    spec: dict[str, Any], components: list[str], directory: list[list[str]]
+) -> Language:
+    nlp = load_model(spec)
     for name in components:
         config = {"directory": directory} if name == "cartotech_entities" else {}
         nlp.add_pipe(name, config=config)

@@ -3,7 +3,8 @@
 The ``senter`` that replaces the parser now and then starts a sentence on a
 capitalised word in the middle of a phrase ("... the Data Innovation | Forum in
 Berlin"), which cuts names and relations in two. Press text ends its sentences
-with punctuation or a line break, so a boundary without either is removed.
+with punctuation or a line break, so a boundary without either is removed, and
+every line break is a boundary (a title has no full stop).
 
 Once the boundaries are final, the doc answers ``span.sent`` and ``token.sent``
 from a sorted list of sentence starts: spaCy's own lookup walks the whole doc
@@ -22,6 +23,8 @@ __all__ = ["index_sentences", "release_sentence_index", "repair_sentence_starts"
 
 _TERMINAL = frozenset({".", "!", "?", "…", ";", "...", "?!", "!?"})
 _CLOSING_QUOTES = frozenset({"»", "”", '"', "’", ")"})
+_OPENING_QUOTES = frozenset({"«", "“", '"', "("})
+_CLOSERS = frozenset({"»", "”", ")"})  # '"' opens as often as it closes
 
 
 def _ends_sentence(token: Token) -> bool:
@@ -38,12 +41,37 @@ def _boundary_is_written(doc: Doc, start: int) -> bool:
     return previous.text in _CLOSING_QUOTES and start >= 2 and _ends_sentence(doc[start - 2])
 
 
+def _opens_quoted_sentence(doc: Doc, start: int) -> bool:
+    return start >= 2 and doc[start - 1].text in _OPENING_QUOTES and _ends_sentence(doc[start - 2])
+
+
+def _after_line_break(doc: Doc, start: int) -> bool:
+    previous = doc[start - 1]
+    return "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text)
+
+
 def repair_sentence_starts(doc: Doc) -> Doc:
-    """Unset every sentence start not preceded by end punctuation or a line break."""
+    """Start a sentence after every line break (a title has no full stop), and
+    unset every start not preceded by end punctuation or a line break, or on a
+    lower-case word (« Oui. » dit-il)."""
     for token in doc[1:]:
+        if not token.is_space and _after_line_break(doc, token.i):
+            token.is_sent_start = True
+            continue
         if not token.is_sent_start:
             continue
-        if not _boundary_is_written(doc, token.i):
+        if token.text in _CLOSERS and token.i + 1 < len(doc):
+            # "« C'est fait. » dit-il": the closing quote ends the sentence before it.
+            token.is_sent_start = False
+            following = doc[token.i + 1]
+            following.is_sent_start = not following.text[:1].islower()
+            continue
+        if _opens_quoted_sentence(doc, token.i):
+            # "… a signé. « C'est fait »": the sentence starts on the quote.
+            token.is_sent_start = False
+            doc[token.i - 1].is_sent_start = True
+            continue
+        if not _boundary_is_written(doc, token.i) or token.text[:1].islower():
             token.is_sent_start = False
         elif token.is_space and token.i + 1 < len(doc):
             # A sentence starts on its first word, not on the line break before it.

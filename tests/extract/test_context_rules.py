@@ -366,3 +366,14 @@ def test_sentences_are_looked_up_from_the_index_and_the_index_is_released(
         assert (sentence.start, sentence.end) in walked_sentences
         assert sentence.start <= token.i < sentence.end
     assert "sent" not in nlp.get_pipe("cartotech_release")(doc).user_span_hooks
+
+
+def test_line_breaks_start_sentences_and_lower_case_words_do_not(extractor: Any) -> None:
+    nlp = extractor.pipelines["fr"]
+    doc = nlp("Zorblex lève 2 M€\nLe 14 mars, M. Dupont a signé. « C'est fait. » dit-il.\nFin")
+    assert [s.text.strip() for s in doc.sents] == [
+        "Zorblex lève 2 M€",
+        "Le 14 mars, M. Dupont a signé.",
+        "« C'est fait. » dit-il.",
+        "Fin",
+    ]
