@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 
 from cartotech.domain.participation import Role
+from cartotech.domain.utc import as_utc
 
 __all__ = [
     "metadata",
@@ -386,9 +387,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return None if value is None else as_utc(value)
 
 
 # The CHECK constraint lists the Role enum's values, in its order (as migration 0003 does).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -13,7 +12,7 @@ from cartotech.geo import Referential
 from cartotech.store import get_actor, label_programmes, search_actors
 from cartotech.store.press_review import actor_press_review
 from cartotech.web.auth import OptionalUserDep
-from cartotech.web.deps import ActorQueryDep, ConnectionDep, ReferentialDep
+from cartotech.web.deps import ActorQueryDep, ConnectionDep, Pagination, ReferentialDep
 from cartotech.web.i18n import request_language
 from cartotech.web.pages.links import current_params, replace_url, toggle_url
 from cartotech.web.pages.participation import actor_participation
@@ -61,8 +60,9 @@ def directory(
         for param in (*FACET_PARAMS.values(), "territory")
         for value in params.get(param, [])
     ]
-    page = query.offset // query.limit + 1
-    pages = max(1, math.ceil(result.total / query.limit))
+    pager = Pagination(query.offset // query.limit + 1, query.limit).pager(
+        result.total, lambda number: replace_url(request, page=number)
+    )
     export_params = {k: v for k, v in params.items() if k not in ("per_page",)}
     return render(
         request,
@@ -75,10 +75,7 @@ def directory(
             "facet_groups": facet_groups,
             "active_filters": active,
             "active_labels": _active_labels(facets, active, referential),
-            "page": page,
-            "pages": pages,
-            "previous_url": replace_url(request, page=page - 1) if page > 1 else None,
-            "next_url": replace_url(request, page=page + 1) if page < pages else None,
+            **pager,
             "sort_urls": {
                 s: replace_url(request, sort=s) for s in ("relevance", "name", "updated")
             },

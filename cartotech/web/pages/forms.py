@@ -33,7 +33,6 @@ __all__ = [
     "ActorFields",
     "ActorFieldsDep",
     "FormError",
-    "as_utc",
     "confirm_page",
     "event_view",
     "form_error",

@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 
 from cartotech.domain.participation import User
 from cartotech.domain.permissions import can_edit_actor
+from cartotech.domain.utc import as_utc
 from cartotech.geo import Referential
 from cartotech.labels import get_programme
 from cartotech.store.candidacies import list_candidacies
@@ -25,7 +26,6 @@ from cartotech.store.funding import FundingState, list_funding_calls, matching_c
 from cartotech.web.auth import OptionalUserDep
 from cartotech.web.deps import ConnectionDep, ReferentialDep
 from cartotech.web.pages.forms import (
-    as_utc,
     event_view,
     local_today,
     place_label,

@@ -7,11 +7,11 @@ wraps in ``<mark>``; no markup is ever built from the text itself.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
 from cartotech.store.press_review import PressReview
+from cartotech.web.deps import Pagination
 from cartotech.web.i18n import Translator, translator
 from cartotech.web.pages.rendering import http_url, page_url
 
@@ -117,7 +117,6 @@ def press_section(review: PressReview, page: int, path: str, lang: str) -> dict[
     ``page`` shaped for display, the total and the links to the other pages
     (``path`` is the page's own path, ``lang`` the interface's language)."""
     t = translator(lang)
-    pages = max(1, math.ceil(review.total / PRESS_PAGE_SIZE))
 
     def link(number: int) -> str:
         params = {PAGE_PARAM: number} if number > 1 else {}
@@ -127,8 +126,5 @@ def press_section(review: PressReview, page: int, path: str, lang: str) -> dict[
         "anchor": ANCHOR,
         "articles": [_article(article, t) for article in review.items],
         "total": review.total,
-        "page": page,
-        "pages": pages,
-        "previous_url": link(page - 1) if page > 1 else None,
-        "next_url": link(page + 1) if page < pages else None,
+        **Pagination(page, PRESS_PAGE_SIZE).pager(review.total, link),
     }
