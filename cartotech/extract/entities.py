@@ -141,21 +141,38 @@ _APPOSITION_OPENERS = _APPOSITION_ARTICLES | frozenset(
 
 def _beside_a_role(span: Span, rules: EntityRules) -> bool:
     """ "Nadia Ferrant, founder and CEO of Y", "Its CEO, Nadia Ferrant,": a name
-    set off by commas beside a role is a person's, whatever the model's label."""
+    set off by commas beside a role only a person holds is a person's, whatever
+    the model's label ("Acme Systems, leader du logiciel" stays a company)."""
     doc, sentence = span.doc, span.sent
     position = span.end + 1
     if position < sentence.end and doc[span.end].text == ",":
         while position < sentence.end and doc[position].lower_ in _APPOSITION_ARTICLES:
             position += 1
-        if role_at(doc, position, sentence.end, rules) is not None:
+        if _personal_role_at(doc, position, sentence.end, rules) is not None:
             return True
     comma = span.start - 1
     if comma <= sentence.start or doc[comma].text != ",":
         return False
     return any(
-        (role := role_at(doc, start, comma, rules)) is not None and role[0] == comma
+        _personal_role_at(doc, start, comma, rules) == comma
         for start in range(max(sentence.start, comma - rules.max_role_words), comma)
     )
+
+
+# Roles an organisation can hold too ("X, membre du réseau", "X, partner of Y").
+_SHARED_ROLE_PREDICATES = frozenset({"member_of"})
+
+
+def _personal_role_at(doc: Doc, position: int, limit: int, rules: EntityRules) -> int | None:
+    """The end of a role phrase at ``position`` that only a person holds: not
+    one an organisation may hold, nor a word that also introduces companies
+    ("leader", "acteur")."""
+    if position >= limit or fold_key(doc[position].text) in rules.triggers:
+        return None
+    role = role_at(doc, position, limit, rules)
+    if role is None or role[1] in _SHARED_ROLE_PREDICATES:
+        return None
+    return role[0]
 
 
 _COMPLEMENT_LINKS = frozenset({"de", "du", "des", "d'", "d’", "of", "for", "pour"})
@@ -238,6 +255,8 @@ def _decide(
         entity.kind = "person"
         return entity
     place = places.lookup(text, model_says_location=candidate.label in PLACE_LABELS)
+    if place is None and candidate.source == "shape" and candidate.label in PLACE_LABELS:
+        return None  # "a Blockchain-based ledger": only a known place makes "X-based" one
     if place is not None and not keyword:
         # "incubators in Lille, Lyon and Marseille": a trigger nearby does not
         # make a city an organisation; a word of the name would.

@@ -39,6 +39,12 @@ _PLACED_APPOSITION = re.compile(
     r"(?:(?:based|basee?|installee?|implantee?|situee?|located|headquartered)\s+"
     r"(?:in|at|a|near|pres de)|de|d'|from)\s*(?:la |le |l'|the )?$"
 )
+# Before a noun, never before a verb: "la finance", "the Elaia funds", "two funds".
+_DETERMINERS = frozenset(
+    {"le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'", "au", "aux", "ce", "cette"}
+    | {"ces", "son", "sa", "ses", "leur", "leurs", "notre", "nos", "the", "a", "an", "its"}
+    | {"their", "our", "his", "her", "this", "these", "those", "several", "many"}
+)
 _LOCATION_COMPLEMENT = re.compile(r"(?:\ben|\bin|\bdans|\bwithin|\bau|\baux|\ba)\s+$")
 _LOCATIVE_BEFORE = re.compile(r"(?:\bfrom|\bde|\bd'|\ba|\bà|\bin|\bof)\s+$")
 _BASED = re.compile(r"^-?\s*based\b")
@@ -46,9 +52,12 @@ _BASED_APPOSITION = re.compile(r"^\s*,\s*(?:an?|the)?\s*$", re.IGNORECASE)
 _APPOSITION_GAP = re.compile(r"^\s*,\s*(?:the |la |le |l'|l’)?$", re.IGNORECASE)
 _SENTENCE_OPENER = re.compile(r"^\s*(?:in|à|a|en|at|au|near|pres de)\s+$", re.IGNORECASE)
 # The words a demonym may sit in: just before the name ("la start-up lyonnaise X")
-# or in its apposition ("X, une jeune pousse marseillaise").
+# or in an apposition that opens with an article ("X, une jeune pousse
+# marseillaise"; not "X, racheté par le nantais Y").
 _WORD_BEFORE = re.compile(r"([\w-]+)\s*$")
-_APPOSITION_WORDS = re.compile(r"^\s*,((?:\s+[\w'’-]+){1,4})")
+_APPOSITION_WORDS = re.compile(
+    r"^\s*,\s*(?:une?|la|le|l'|l’|a|an|the|cette|this)\b((?:\s*[\w'’-]+){1,3})", re.IGNORECASE
+)
 _ENUMERATION_GAP = re.compile(r"^\s*(?:,|et|and|,\s*et|,\s*and)\s*$")
 # Organisation types that are located where the sentence says.
 _PLACED_TYPES = frozenset(
@@ -208,8 +217,9 @@ def _cue_positions(words: list[tuple[int, str, str]], rule: _Rule, *, inverse: b
         ]
     return [
         offset
-        for offset, key, word in words
-        if (rule.inverse_cues and key.startswith(rule.inverse_cues)) or word in rule.active_verbs
+        for index, (offset, key, word) in enumerate(words)
+        if (rule.inverse_cues and key.startswith(rule.inverse_cues))
+        or (word in rule.active_verbs and (index == 0 or words[index - 1][2] not in _DETERMINERS))
     ]
 
 

@@ -4,7 +4,7 @@ The ``senter`` that replaces the parser now and then starts a sentence on a
 capitalised word in the middle of a phrase ("... the Data Innovation | Forum in
 Berlin"), which cuts names and relations in two. Press text ends its sentences
 with punctuation or a line break, so a boundary without either is removed, and
-every line break is a boundary (a title has no full stop).
+every blank line is a boundary (a title has no full stop).
 
 Once the boundaries are final, the doc answers ``span.sent`` and ``token.sent``
 from a sorted list of sentence starts: spaCy's own lookup walks the whole doc
@@ -45,17 +45,18 @@ def _opens_quoted_sentence(doc: Doc, start: int) -> bool:
     return start >= 2 and doc[start - 1].text in _OPENING_QUOTES and _ends_sentence(doc[start - 2])
 
 
-def _after_line_break(doc: Doc, start: int) -> bool:
+def _after_blank_line(doc: Doc, start: int) -> bool:
     previous = doc[start - 1]
-    return "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text)
+    return previous.is_space and previous.text.count("\n") >= 2
 
 
 def repair_sentence_starts(doc: Doc) -> Doc:
-    """Start a sentence after every line break (a title has no full stop), and
-    unset every start not preceded by end punctuation or a line break, or on a
+    """Start a sentence after every blank line (a title has no full stop; a
+    single line break may be a hard-wrapped paragraph's), and unset every start
+    not preceded by end punctuation or a line break, or on a closing quote or a
     lower-case word (« Oui. » dit-il)."""
     for token in doc[1:]:
-        if not token.is_space and _after_line_break(doc, token.i):
+        if not token.is_space and _after_blank_line(doc, token.i):
             token.is_sent_start = True
             continue
         if not token.is_sent_start:

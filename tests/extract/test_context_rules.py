@@ -245,9 +245,10 @@ def test_a_role_complement_reaches_the_organisation_without_making_a_leader(
 
 
 def test_a_trigger_inside_a_relative_clause_does_not_type_the_name(extractor: Any) -> None:
-    text = "Plexagone, qui accompagne une start-up par mois, ouvre ses portes."
-    orgs = orgs_by_name(extractor.extract(text, "fr"))
-    assert orgs.get("Plexagone") is None or orgs["Plexagone"].type != "startup"
+    clause = "Le 3 mai, PlexaGone, qui accompagne une start-up par mois, ouvre ses portes."
+    apposition = "Le 3 mai, PlexaGone, une start-up lyonnaise, ouvre ses portes."
+    assert orgs_by_name(extractor.extract(clause, "fr"))["PlexaGone"].evidence != "trigger"
+    assert orgs_by_name(extractor.extract(apposition, "fr"))["PlexaGone"].evidence == "trigger"
 
 
 def test_a_name_the_article_has_used_is_found_again_where_the_model_misses_it(
@@ -368,12 +369,62 @@ def test_sentences_are_looked_up_from_the_index_and_the_index_is_released(
     assert "sent" not in nlp.get_pipe("cartotech_release")(doc).user_span_hooks
 
 
-def test_line_breaks_start_sentences_and_lower_case_words_do_not(extractor: Any) -> None:
+def test_blank_lines_start_sentences_and_lower_case_words_do_not(extractor: Any) -> None:
     nlp = extractor.pipelines["fr"]
-    doc = nlp("Zorblex lève 2 M€\nLe 14 mars, M. Dupont a signé. « C'est fait. » dit-il.\nFin")
+    doc = nlp("Zorblex lève 2 M€\n\nLe 14 mars, M. Dupont a signé. « C'est fait. » dit-il.\n\nFin")
     assert [s.text.strip() for s in doc.sents] == [
         "Zorblex lève 2 M€",
         "Le 14 mars, M. Dupont a signé.",
         "« C'est fait. » dit-il.",
         "Fin",
     ]
+
+
+def test_a_hard_wrapped_paragraph_stays_one_sentence(extractor: Any) -> None:
+    text = (
+        "La start-up Zorblex a levé 2 M€\nauprès de Bpifrance et de la Région Sud\nen mars dernier."
+    )
+    extraction = extractor.extract(text, "fr")
+    assert len(list(extractor.pipelines["fr"](text).sents)) == 1
+    assert ("Zorblex", "funded_by", "Bpifrance") in relation_triples(extraction)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "name"),
+    [
+        (
+            "Le marché bouge. Dassault Systèmes, leader européen du logiciel, recrute.",
+            "fr",
+            "Dassault Systèmes",
+        ),
+        ("Capgemini Invent, membre du jury, a voté pour Zorblex.", "fr", "Capgemini Invent"),
+    ],
+)
+def test_a_role_an_organisation_can_hold_does_not_make_a_person(
+    extractor: Any, text: str, lang: str, name: str
+) -> None:
+    extraction = extractor.extract(text, lang)
+    assert name in orgs_by_name(extraction)
+    assert not extraction.people
+
+
+def test_a_neighbour_s_demonym_does_not_place_the_name(extractor: Any) -> None:
+    extraction = extractor.extract("Zorblex, racheté par le nantais Kelvora, grandit.", "fr")
+    assert orgs_by_name(extraction)["Zorblex"].city is None
+    assert ("Zorblex", "located_in", "Nantes") not in relation_triples(extraction)
+
+
+def test_only_a_known_place_makes_x_based_a_place(extractor: Any) -> None:
+    extraction = extractor.extract("Its Blockchain-based ledger was launched in May.", "en")
+    assert not extraction.organizations
+    assert not extraction.places
+
+
+def test_a_fund_named_as_a_noun_is_no_funding_verb(extractor: Any) -> None:
+    text = "Zorblex raised 2 million euros from the Elaia fund, alongside Kelvora Capital."
+    triples = relation_triples(extractor.extract(text, "en"))
+    assert ("Kelvora Capital", "funded_by", "Elaia") not in triples
+    french = relation_triples(
+        extractor.extract("La finance verte attire Bpifrance et la start-up Zorblex.", "fr")
+    )
+    assert ("Zorblex", "funded_by", "Bpifrance") not in french
