@@ -1,8 +1,9 @@
 """Email: the confirmation links, invitations and notices cartotech sends, through SMTP.
 
 Standard library only: :mod:`email.message` builds the message (UTF-8 plain
-text, headers encoded by the library) and :mod:`smtplib` sends it, switching
-to TLS with STARTTLS and logging in when configured.
+text, headers encoded by the library, a non-ASCII Subject by
+:class:`email.header.Header`) and :mod:`smtplib` sends it, switching to TLS
+with STARTTLS and logging in when configured.
 
 Without an SMTP server (``CARTOTECH_SMTP_HOST`` unset):
 
@@ -24,6 +25,8 @@ import logging
 import smtplib
 import ssl
 from dataclasses import dataclass
+from email.header import Header
+from email.headerregistry import UnstructuredHeader
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from typing import TYPE_CHECKING, Literal
@@ -100,17 +103,42 @@ class Letter:
     language: str = "fr"
 
 
-# The policy a composed message is sent with: headers on one line (RFC 5322 allows 998
-# characters). Python 3.11 folds a long non-ASCII Subject between two encoded words and
-# the space there is lost when it is read ("n'a pas été" arrives as "n'a pasété";
-# CPython gh-92081).
-_UNFOLDED = email.policy.default.clone(max_line_length=998)
+# A line of encoded words: each RFC 2047 word is at most 75 characters, after a space.
+_ENCODED_LINE = 76
+
+
+class _HeaderPolicy(email.policy.EmailPolicy):
+    """The default policy, except that a non-ASCII unstructured header (the Subject) is
+    encoded by :class:`email.header.Header`: words of at most 75 characters, each
+    carrying its own spaces. Python 3.11's folder splits such a header between two
+    encoded words with the space outside them, where readers drop it ("n'a pas été"
+    arrived as "n'a pasété"; CPython gh-92081); unfolded, it made one word of any length.
+    """
+
+    def fold(self, name: str, value: str) -> str:
+        if not _encoded_by_header(value):
+            return super().fold(name, value)
+        words = Header(str(value), "utf-8", _ENCODED_LINE, name).encode(linesep=self.linesep)
+        return f"{name}: {words}{self.linesep}"
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        if not _encoded_by_header(value):
+            return super().fold_binary(name, value)
+        return self.fold(name, value).encode("ascii")
+
+
+def _encoded_by_header(value: str) -> bool:
+    # Address headers keep the library's folding: an address must not be encoded.
+    return isinstance(value, UnstructuredHeader) and not str(value).isascii()
+
+
+_POLICY = _HeaderPolicy()
 
 
 def compose(letter: Letter, sender: str) -> EmailMessage:
     """The MIME message of ``letter`` (UTF-8 text; header values checked by the library,
     which refuses line breaks in them)."""
-    message = EmailMessage()  # the default policy encodes the body in 76-character lines
+    message = EmailMessage(policy=_POLICY)  # the body in 76-character lines
     message["From"] = sender
     message["To"] = letter.to
     message["Subject"] = letter.subject
@@ -120,7 +148,6 @@ def compose(letter: Letter, sender: str) -> EmailMessage:
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(letter.body)
     message["Content-Language"] = letter.language  # after set_content, which resets Content-*
-    message.policy = _UNFOLDED  # the body is encoded already: only the headers see it
     return message
 
 

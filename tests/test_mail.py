@@ -1,10 +1,12 @@
 """cartotech.mail against a real SMTP server on loopback (aiosmtpd): the message as it
-arrives, the login, development's log instead of a server, production's refusal, a
-server that cannot be reached; and the mail settings production refuses."""
+arrives (a long accented Subject in RFC 2047 words of at most 75 characters), the
+login, development's log instead of a server, production's refusal, a server that
+cannot be reached; and the mail settings production refuses."""
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -62,6 +64,24 @@ def test_a_long_accented_subject_arrives_with_its_spaces(server: SmtpServer) -> 
     assert message["Subject"] == subject
     assert message.get_content().replace("\r\n", "\n") == body
     assert message["Content-Transfer-Encoding"] == "quoted-printable"
+
+
+# ENCODED_WORD: an RFC 2047 encoded word, "=?charset?B|Q?text?=".
+ENCODED_WORD = re.compile(r"=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=")
+
+
+def test_every_encoded_word_of_a_long_accented_subject_fits_rfc_2047(server: SmtpServer) -> None:
+    # RFC 2047: an encoded word is at most 75 characters; a Subject on one line made one
+    # word of over 300. Spaces near every place a word may end: none may be lost.
+    subject = " ".join(["Votre demande sur la fiche de « Société d'études » n'a pas été"] * 3)
+    letter = Letter(to="words@example.org", subject=subject, body="x\n")
+    assert mailer(server).send(letter) == "sent"
+    message = server.inbox.last("words@example.org")
+    raw = "\n".join(f"{name}: {value}" for name, value in message.raw_items())
+    words = ENCODED_WORD.findall(raw)
+    assert max(len(word) for word in words) <= 75, raw
+    assert len(words) > 1, raw
+    assert message["Subject"] == subject
 
 
 def test_a_subject_with_a_line_break_is_refused() -> None:
