@@ -11,7 +11,8 @@ CODEC = SessionCodec("a test secret key that is long enough", max_age=3600)
 
 
 def old_session() -> Session:
-    """A session read from a cookie an hour old (so a restart is visible in issued_at)."""
+    """A session read from a cookie half an hour old (within its hour of life; old enough
+    that a restart is visible in issued_at)."""
     session = Session(user_id=7, epoch=2, issued_at=0, persisted=True)
     read = CODEC.loads(CODEC.dumps(session), now=1800)
     assert read is not None
