@@ -5,9 +5,10 @@ an owner without a password and gives them a "set your password" link by email
 (:mod:`cartotech.store.moderation`). When that email failed or its link
 expired (``PASSWORD_TOKEN_TTL``), a moderator sees the owner in
 :func:`list_pending_invitations` and :func:`resend_invitation` issues a new
-link: the earlier links of that account stop working, the resend is audited,
-and an account gets at most ``RESEND_LIMIT`` of them (each one emails a person
-who did not ask for it).
+link; once it is emailed, :func:`withdraw_earlier_links` makes the earlier
+links of that account stop working and audits the resend (so a failed email
+takes nothing away from the person). An account gets at most ``RESEND_LIMIT``
+attempts (each one emails a person who did not ask for it).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy import ColumnElement, Connection, exists, func, select, update
 from cartotech.domain.participation import Role, User
 from cartotech.domain.participation_errors import InvalidState
 from cartotech.domain.permissions import can_moderate, require
-from cartotech.store._participation import utc_now
+from cartotech.store._participation import hash_token, utc_now
 from cartotech.store.accounts import get_user
 from cartotech.store.audit import record_audit
 from cartotech.store.logins import issue_password_token
@@ -33,6 +34,7 @@ __all__ = [
     "Reinvitation",
     "list_pending_invitations",
     "resend_invitation",
+    "withdraw_earlier_links",
 ]
 
 RESEND_LIMIT = RateLimit(3, timedelta(hours=1), "invitation emails to this account")
@@ -129,21 +131,34 @@ def resend_invitation(
     now: datetime | None = None,
     limit: RateLimit = RESEND_LIMIT,
 ) -> Reinvitation:
-    """A new "set your password" link for an owner who has none set yet; their earlier
-    links stop working. Moderators and administrators only (PermissionDenied);
-    InvalidState when the person has a password already or no longer owns anything;
-    RateLimited past ``limit`` resends per account."""
+    """A new "set your password" link for an owner who has none set yet. The earlier
+    links keep working until :func:`withdraw_earlier_links` is called, once the new
+    one is emailed: a failed email leaves the person the link they may have.
+    Moderators and administrators only (PermissionDenied); InvalidState when the person
+    has a password already or no longer owns anything; RateLimited past ``limit``
+    attempts per account (a failed email counts: the server may have delivered it)."""
     now = utc_now(now)
     require(can_moderate(by), "only moderators and administrators resend invitations")
     owner = _invited_owner(conn, user_id)
     hit_rate_limit(conn, "invitation-resend", str(user_id), limit, now=now)
-    withdrawn = conn.execute(
-        update(user_tokens).where(*_password_links(user_id)).values(used_at=now)
-    ).rowcount
     token = issue_password_token(conn, user_id, by=by, now=now)
-    record_audit(conn, by, "user.resend_invitation", "user", user_id,
-                 after={"earlier_links_withdrawn": withdrawn}, at=now)  # fmt: skip
     names = conn.execute(
         select(actors.c.name).where(actors.c.id.in_(owner.actor_ids)).order_by(actors.c.name_norm)
     ).scalars()
     return Reinvitation(user_id, owner.email, tuple(names), token)
+
+
+def withdraw_earlier_links(
+    conn: Connection, sent: Reinvitation, *, by: User, now: datetime | None = None
+) -> int:
+    """The new invitation ``sent`` was emailed: the account's other unused links stop
+    working; the resend is audited. Returns how many were withdrawn."""
+    now = utc_now(now)
+    require(can_moderate(by), "only moderators and administrators resend invitations")
+    others = user_tokens.c.token_hash != hash_token(sent.token)
+    withdrawn = conn.execute(
+        update(user_tokens).where(*_password_links(sent.user_id), others).values(used_at=now)
+    ).rowcount
+    record_audit(conn, by, "user.resend_invitation", "user", sent.user_id,
+                 after={"earlier_links_withdrawn": withdrawn}, at=now)  # fmt: skip
+    return int(withdrawn)

@@ -6,22 +6,26 @@ SMTP server:
   presentation's close actors;
 - rejecting a presentation or a claim emails its contact the reason, as plain text;
   a failed email leaves the rejection and is said to the moderator;
+- no database connection is held while a decision's email is sent;
 - an owner whose invitation expired (or whose email failed) gets a new one from the
-  queue: the new link works, the old one no longer does."""
+  queue: the new link works, the old one no longer does; when the new one's email
+  fails, the moderator is told so and the earlier link still works."""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
-from sqlalchemy import event, select
+from sqlalchemy import Engine, event, select
 
 from cartotech.domain import ActorType
 from cartotech.domain.participation import ActorEdit, ActorSubmission, User
@@ -39,12 +43,14 @@ from cartotech.store.submissions import (
     propose_actor_edit,
     verify_submission,
 )
+from tests.conftest import BACKENDS
 from tests.pgcluster import free_port
 from tests.web import participation_support
 from tests.web.auth_support import csrf_of
 from tests.web.participation_support import (
     LILLE_MANAGER,
     MANAGER_PASSWORD,
+    Inbox,
     ParticipationSite,
     SmtpServer,
     open_participation_site,
@@ -209,6 +215,54 @@ def test_a_rejection_email_that_fails_leaves_the_rejection_and_says_so(
         assert site.count(submissions, submissions.c.state == "rejected") == 1
 
 
+@dataclass
+class WatchingInbox(Inbox):
+    """An inbox that notes, as each message arrives, how many connections of the site's
+    database are checked out (the request sending it is then waiting on the server)."""
+
+    checked_out: Callable[[], int] = lambda: 0
+    seen: list[int] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.seen.append(self.checked_out())
+        return await super().handle_DATA(server, session, envelope)
+
+
+def checked_out_connections(engine: Engine) -> Callable[[], int]:
+    """How many connections of ``engine``'s pool are out, counted from now."""
+    moves: list[int] = []
+    event.listen(engine, "checkout", lambda *_: moves.append(1))
+    event.listen(engine, "checkin", lambda *_: moves.append(-1))
+    return lambda: sum(moves)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_no_database_connection_is_held_while_a_decision_is_emailed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, backend: str
+) -> None:
+    # Held across the SMTP exchange (seconds when the server is slow), a connection of
+    # the pool sits idle in transaction on PostgreSQL.
+    inbox, port = WatchingInbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    server = SmtpServer("127.0.0.1", port, inbox)
+    try:
+        with open_participation_site(request, tmp_path_factory, backend, server) as site:
+            inbox.checked_out = checked_out_connections(site.engine)
+            rejected, accepted = queue_up(site, [
+                replace(PENDING[1], contact_email="held-reject@queue.example"),
+                replace(PENDING[5], contact_email="held-accept@queue.example"),
+            ])  # fmt: skip
+            moderator = site.moderator_client()
+            assert decide(moderator, rejected, "reject", reason="non").status_code == 303
+            assert decide(moderator, accepted, "accept").status_code == 303
+    finally:
+        controller.stop()
+    assert [m["To"] for m in inbox.messages] == ["held-reject@queue.example",
+                                                 "held-accept@queue.example"]  # fmt: skip
+    assert inbox.seen == [0, 0]
+
+
 # --- invitations sent again -------------------------------------------------------------
 
 
@@ -275,20 +329,56 @@ def test_an_invitation_whose_email_failed_is_sent_again_once_mail_works(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer
 ) -> None:
     closed = SmtpServer("127.0.0.1", free_port(), smtp.inbox)  # nothing listens there
+    address = "invited-while-mail-failed@queue.example"  # this test's own: the inbox is shared
     with open_participation_site(request, tmp_path_factory, "sqlite", closed) as site:
-        (number,) = queue_up(site, [PENDING[5]])
+        (number,) = queue_up(site, [replace(PENDING[5], contact_email=address)])
         moderator = site.moderator_client()
         failed = decide(moderator, number, "accept")
         assert failed.headers["location"] == "/moderation?done=accepted&mail=failed"
-        assert smtp.inbox.to("f@queue.example") == []
+        assert smtp.inbox.to(address) == []
         # The SMTP server is back.
         site.app.state.mailer = Mailer(
             MailConfig(host=smtp.host, port=smtp.port, starttls=False,
                        sender="cartotech <no-reply@cartotech.test>")
         )  # fmt: skip
-        owner = invited_owner(site, "f@queue.example")
+        owner = invited_owner(site, address)
         assert resend(moderator, owner.id).headers["location"] == "/moderation?done=invitation_sent"
-        assert set_password(site.client(), smtp.inbox.token("f@queue.example")).status_code == 303
+        assert set_password(site.client(), smtp.inbox.token(address)).status_code == 303
+
+
+def test_a_resend_whose_email_fails_says_so_and_the_earlier_link_still_works(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    smtp: SmtpServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    closed = SmtpServer("127.0.0.1", free_port(), smtp.inbox)  # nothing listens there
+    address = "resend-fails@queue.example"
+    with open_participation_site(request, tmp_path_factory, "sqlite", closed) as site:
+        (number,) = queue_up(site, [replace(PENDING[1], contact_email=address)])
+        with unit_of_work(site.engine) as conn:
+            decision = accept_submission(conn, number, by=site.moderator,
+                                         referential=get_referential())  # fmt: skip
+        owner = invited_owner(site, address)
+        moderator = site.moderator_client()
+        with caplog.at_level(logging.WARNING):
+            failed = resend(moderator, owner.id)
+        assert failed.headers["location"] == "/moderation?done=invitation_sent&mail=failed"
+        assert f"invitation email of user {owner.id} (sent again) was not sent" in caplog.text
+        page = moderator.get(failed.headers["location"]).text
+        assert "La nouvelle invitation n&#39;a pas pu partir" in page
+        assert "La décision est enregistrée" not in page
+        assert "Un nouveau lien d&#39;invitation a été émis" not in page
+        with site.engine.connect() as conn:
+            trail = audit_trail(conn, "user", owner.id)
+        assert "user.resend_invitation" not in [e.action for e in trail]
+        # A failed attempt counts against the limit all the same (a server that failed
+        # may have delivered the message).
+        for _ in range(RESEND_LIMIT.limit - 1):
+            assert resend(moderator, owner.id).status_code == 303
+        assert resend(moderator, owner.id).status_code == 429
+        # Nothing reached the person: the link they may have still works.
+        assert set_password(site.client(), decision.invitation_token or "").status_code == 303
 
 
 def test_only_moderators_resend_to_owners_still_invited_and_not_too_often(

@@ -8,11 +8,12 @@ makes the contact an owner; when that person has no password yet, they get an
 invitation email with a "set your password" link (``/invitation``). Rejecting
 a presentation or a claim emails its contact the reason.
 
-Emails are sent once the decision is committed: a failed email does not undo
-it; it is logged and the moderator is told. Owners who have not set their
-password are listed under the queue, and a moderator can send them a new
-invitation (``POST /moderation/invitations/{user_id}/resend``), which
-withdraws the earlier links.
+Emails are sent once the decision is committed, with no database connection
+held: a failed email does not undo it; it is logged and the moderator is told.
+Owners who have not set their password are listed under the queue, and a
+moderator can send them a new invitation
+(``POST /moderation/invitations/{user_id}/resend``); once it is emailed, the
+earlier links are withdrawn (a failed email leaves them working).
 """
 
 from __future__ import annotations
@@ -43,7 +44,11 @@ from cartotech.store.actors import identifiers_of
 from cartotech.store.candidacy_evidence import decide_evidence, list_pending_evidence
 from cartotech.store.duplicates import DuplicateQuery, likely_duplicates_of
 from cartotech.store.events import accept_event, list_events, reject_event
-from cartotech.store.invitations import list_pending_invitations, resend_invitation
+from cartotech.store.invitations import (
+    list_pending_invitations,
+    resend_invitation,
+    withdraw_earlier_links,
+)
 from cartotech.store.logins import PASSWORD_TOKEN_TTL
 from cartotech.store.moderation import (
     SubmissionDecision,
@@ -67,6 +72,10 @@ Reason = Annotated[str, Form(max_length=2100)]
 QUEUE_SIZE = 100
 DONE = {"accepted", "rejected", "merged", "event_accepted", "event_rejected",
         "evidence_accepted", "evidence_rejected", "invitation_sent"}  # fmt: skip
+# What the queue says when the email of what was done failed, by what was done (a resend
+# whose email failed changed nothing the person would see: that is all it says).
+MAIL_FAILED = {"rejected": "moderation_mail_failed_rejected",
+               "invitation_sent": "moderation_mail_failed_resend"}  # fmt: skip
 # The email telling a rejected submission's contact why, by kind. An owner's rejected
 # edit sends none for now: its author proposed it logged in, not from an emailed link.
 REJECTION_MAILS: dict[str, MailKind] = {
@@ -156,10 +165,20 @@ def queue(
             "evidence": evidence,
             "invitations": invitations,
             "invitation_days": INVITATION_DAYS,
-            "done": done if done in DONE else None,
-            "mail_failed": mail == "failed",
+            **_notices(done if done in DONE else None, mail == "failed"),
         },
     )
+
+
+def _notices(done: str | None, mail_failed: bool) -> dict[str, str | None]:
+    """The queue's message keys after an action: ``notice`` what was done, ``alert`` the
+    email that could not be sent (a failed resend has no notice: nothing was done)."""
+    notice = f"moderation_done_{done}" if done else None
+    if not mail_failed:
+        return {"notice": notice, "alert": None}
+    if done == "invitation_sent":
+        notice = None
+    return {"notice": notice, "alert": MAIL_FAILED.get(done or "", "moderation_mail_failed")}
 
 
 def _send(request: Request, to: str, kind: MailKind, about: str, **values: Any) -> str:
@@ -182,11 +201,12 @@ def _invitation_mail(
                  days=INVITATION_DAYS)  # fmt: skip
 
 
-def _decision_mail(request: Request, conn: Connection, decision: SubmissionDecision) -> str:
-    """Email the submission's contact what the decision means for them: the invitation
-    of a new owner without a password, or why their presentation or claim was
-    rejected. "" (sent, or nothing to send) or "failed"."""
-    submission = get_submission(conn, decision.submission_id)
+def _decision_mail(
+    request: Request, submission: dict[str, Any], decision: SubmissionDecision
+) -> str:
+    """Email the submission's contact (``submission`` as decided) what the decision
+    means for them: the invitation of a new owner without a password, or why their
+    presentation or claim was rejected. "" (sent, or nothing to send) or "failed"."""
     to = submission["contact_email"]  # None once erased at the person's request
     about = f"submission {decision.submission_id}"
     if not to:
@@ -211,13 +231,14 @@ def _decide(
     done: str,
     decide: Callable[[Connection], SubmissionDecision],
 ) -> RedirectResponse:
-    """Run ``decide(connection)`` in one unit of work, then (committed) email the
-    submission's contact about it; back to the queue."""
+    """Run ``decide(connection)`` in one unit of work, which also reads what the email
+    needs; once committed (and the connection back in the pool: an SMTP exchange may
+    take seconds), email the submission's contact about it; back to the queue."""
     engine: Engine = request.app.state.engine
     with unit_of_work(engine) as conn:
         decision = decide(conn)
-    with engine.connect() as conn:
-        return _back(done, _decision_mail(request, conn, decision))
+        submission = get_submission(conn, decision.submission_id)
+    return _back(done, _decision_mail(request, submission, decision))
 
 
 @router.post("/submissions/{submission_id}/accept")
@@ -254,12 +275,16 @@ def resend(
     request: Request, user: UserDep, user_id: Annotated[int, Path(ge=1)]
 ) -> RedirectResponse:
     """A new invitation for an owner who has not set their password (the email of the
-    first failed, or its link expired); the earlier links stop working."""
+    first failed, or its link expired); once it is emailed, the earlier links stop
+    working. When the email fails they still work, and the moderator is told."""
     engine: Engine = request.app.state.engine
     with unit_of_work(engine) as conn:
         again = resend_invitation(conn, user_id, by=user)
     about = f"user {user_id} (sent again)"
     mail = _invitation_mail(request, again.email, again.actor_names, again.token, about)
+    if not mail:
+        with unit_of_work(engine) as conn:
+            withdraw_earlier_links(conn, again, by=user)
     return _back("invitation_sent", mail)
 
 
