@@ -196,6 +196,10 @@ class ActorEdit:
     description_en: str | None = None
     siren: str | None = None
     siret: str | None = None
+    # The SIREN and SIRET the edit form showed, which ``siren`` and ``siret`` replace
+    # (the actor's other SIRETs, its other establishments, stay).
+    replaces_siren: str | None = None
+    replaces_siret: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@
   password token for the invitation email).
 - Accepting a **claim** makes the contact an owner of the claimed actor.
 - Accepting an **edit** applies the change to the actor, which then cites the
-  edit's source; the audit log keeps the actor before and after. An edit that
-  carries a SIREN (the edit form shows the actor's SIREN and SIRET, and sends
-  them when either changed) replaces the actor's identifiers with its own.
+  edit's source; the audit log keeps the actor before and after. The edit form
+  shows the actor's SIREN and one SIRET, and sends both, with the ones shown,
+  when either changed: each new one replaces the one shown (a SIRET emptied is
+  removed), and the actor's other SIRETs (other establishments) stay.
 - **Merging** a new organisation into an existing actor keeps the submitted
   name as an alias, adds the identifiers and makes the contact an owner.
 - Rejecting needs a reason, kept with the submission.
@@ -139,6 +140,8 @@ def _record_of(snapshot: dict[str, Any], source_key: str, **changes: Any) -> Act
 
 
 _SCHEMES = ("siren", "siret")
+# In an edit's payload: the identifier of each scheme the form showed, which it replaces.
+_REPLACED = {scheme: f"replaces_{scheme}" for scheme in _SCHEMES}
 
 
 def _add_identifiers(conn: Connection, actor_id: int, payload: dict[str, Any], source: int) -> None:
@@ -150,18 +153,36 @@ def _add_identifiers(conn: Connection, actor_id: int, payload: dict[str, Any], s
     insert_ignoring_duplicates(conn, actor_identifiers, rows)
 
 
+def _replace_identifiers(
+    conn: Connection, actor_id: int, payload: dict[str, Any], source: int
+) -> None:
+    """An edit's SIREN or SIRET takes the place of the one its form showed (emptied:
+    that one goes; none shown: it is added). The actor's other identifiers stay: a
+    company has a SIRET per establishment, and the form shows one."""
+    for scheme, replaced in _REPLACED.items():
+        old = payload.get(replaced)
+        if old and old != payload.get(scheme):
+            conn.execute(
+                delete(actor_identifiers).where(
+                    actor_identifiers.c.actor_id == actor_id,
+                    actor_identifiers.c.scheme == scheme,
+                    actor_identifiers.c.value == old,
+                )
+            )
+    _add_identifiers(conn, actor_id, payload, source)
+
+
 def _apply_edit(
     conn: Connection, row: Any, actor_id: int, payload: dict[str, Any], source_id: int, *,
     by: User, referential: Referential, now: datetime,
 ) -> None:  # fmt: skip
-    """Apply an owner's edit; its identifiers, when it has some, become the actor's."""
+    """Apply an owner's edit, its identifiers included."""
     before = actor_snapshot(conn, actor_id)
-    changes = {k: (v if v != "" else None) for k, v in payload.items() if k not in _SCHEMES}
+    identifier_keys = {*_SCHEMES, *_REPLACED.values()}
+    changes = {k: (v if v != "" else None) for k, v in payload.items() if k not in identifier_keys}
     record = _record_of(before, f"submission-{row.id}", **changes)
     upsert_actor(conn, record, source_id, referential)
-    if payload.get("siren"):
-        conn.execute(delete(actor_identifiers).where(actor_identifiers.c.actor_id == actor_id))
-        _add_identifiers(conn, actor_id, payload, source_id)
+    _replace_identifiers(conn, actor_id, payload, source_id)
     record_audit(conn, by, "actor.update", "actor", actor_id, before=before,
                  after=actor_snapshot(conn, actor_id), note=f"submission #{row.id}",
                  at=now)  # fmt: skip

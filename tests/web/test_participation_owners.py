@@ -2,7 +2,8 @@
 actor's SIREN and SIRET; a number whose check digit is wrong, a SIRET of another company
 or an emptied SIREN is a field error and files nothing; a right change goes to the
 moderation queue, which shows the number the actor has now, and once accepted the actor
-has the new identifiers (the audit log keeps both)."""
+has the new identifiers (the audit log keeps both). An actor with several SIRETs (its
+establishments) keeps the ones its form did not show."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from cartotech.store.actors import identifiers_of
 from cartotech.store.audit import audit_trail
 from cartotech.store.moderation import accept_submission
 from cartotech.store.schema import submissions
-from cartotech.store.submissions import present_organisation, verify_submission
+from cartotech.store.submissions import claim_actor, present_organisation, verify_submission
 from tests.web import participation_support
 from tests.web.participation_support import ParticipationSite, post_form
 from tests.web.test_participation_moderation import decide, set_password
@@ -32,6 +33,8 @@ LILLE = "fr:commune:59350"
 # Valid SIREN/SIRET pairs (Luhn check digits right): the INSEE's example, and another.
 SIREN, SIRET = "732829320", "73282932000074"
 NEW_SIREN, NEW_SIRET = "552100554", "55210055400013"
+# Other establishments of SIREN: SECOND_SIRET sorts after SIRET (the form shows SIRET).
+SECOND_SIRET, THIRD_SIRET = "73282932000082", "73282932000025"
 # The edit form as the owner finds it (the presentation had no website nor description).
 FORM = {
     "name": "Quillbrook Robotique", "type": "startup", "commune": "Lille",
@@ -124,3 +127,46 @@ def test_a_siren_change_is_moderated_then_replaces_the_identifiers(
     assert update[-1].before["identifiers"] == {"siren": [SIREN], "siret": [SIRET]}
     assert update[-1].after["identifiers"] == now
     assert f'name="siren" value="{NEW_SIREN}"' in owner.get(f"/actors/{actor_id}/edit").text
+
+
+def add_establishment(site: ParticipationSite, actor_id: int, siret: str) -> None:
+    """A claim, accepted, that brings the SIRET of another establishment of the actor."""
+    with unit_of_work(site.engine) as conn:
+        claim = claim_actor(conn, actor_id, contact_email="second@edit.example", siret=siret)
+        verify_submission(conn, claim.token or "")
+        accept_submission(conn, claim.submission_id, by=site.moderator,
+                          referential=get_referential())  # fmt: skip
+
+
+MUTED = '<span class="muted">'
+
+
+@pytest.mark.parametrize(
+    ("changes", "queue_shows", "after"),
+    [
+        ({"siret": THIRD_SIRET},
+         f"{THIRD_SIRET} {MUTED}(actuellement : {SIRET}, {SECOND_SIRET} ; remplace {SIRET})",
+         {"siren": [SIREN], "siret": sorted([SECOND_SIRET, THIRD_SIRET])}),
+        ({"siren": NEW_SIREN, "siret": NEW_SIRET},
+         f"{NEW_SIRET} {MUTED}(actuellement : {SIRET}, {SECOND_SIRET} ; remplace {SIRET})",
+         {"siren": [NEW_SIREN], "siret": sorted([SECOND_SIRET, NEW_SIRET])}),
+        ({"siret": ""},
+         f"{SIRET} retiré {MUTED}(actuellement : {SIRET}, {SECOND_SIRET})",
+         {"siren": [SIREN], "siret": [SECOND_SIRET]}),
+    ],
+)  # fmt: skip
+def test_an_edit_replaces_the_siret_shown_and_the_other_establishments_stay(
+    psite: ParticipationSite, changes: dict[str, str], queue_shows: str,
+    after: dict[str, list[str]],
+) -> None:  # fmt: skip
+    actor_id, owner = owned_actor(psite)
+    add_establishment(psite, actor_id, SECOND_SIRET)
+    assert f'name="siret" value="{SIRET}"' in owner.get(f"/actors/{actor_id}/edit").text
+    sent = edit(owner, actor_id, **changes)
+    assert sent.status_code == 303, sent.text
+    moderator = psite.moderator_client()
+    assert queue_shows in moderator.get("/moderation").text
+    number = int(psite.scalar(select(submissions.c.id).where(submissions.c.kind == "edit")))
+    assert decide(moderator, number, "accept").status_code == 303
+    with psite.engine.connect() as conn:
+        assert identifiers_of(conn, [actor_id])[actor_id] == after

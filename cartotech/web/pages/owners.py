@@ -6,9 +6,10 @@ moderator accepts their organisation or claim (their account has no password
 yet); setting the password logs them in. ``/actors/{id}/edit`` is for the
 actor's owners, the managers of its territory and moderators: anyone else
 gets 403, and the store checks again when the edit is filed. The form shows
-the actor's SIREN and SIRET; changing either proposes both (checked together:
-check digits, a SIRET within its SIREN), and a moderator's acceptance makes
-them the actor's identifiers.
+the actor's SIREN and its first SIRET; changing either proposes both (checked
+together: check digits, a SIRET within its SIREN) with the ones shown, and a
+moderator's acceptance puts each new one in the place of the one shown (the
+actor's other SIRETs, its other establishments, stay).
 """
 
 from __future__ import annotations
@@ -150,19 +151,23 @@ def _changed(before: Any, after: Any) -> Any:
     return None if after == before else after
 
 
-def _identifiers(before: dict[str, Any], siren: str, siret: str) -> tuple[str | None, str | None]:
-    """The SIREN and SIRET to propose: both as typed when either changed (the store checks
-    them together), neither otherwise."""
+def _identifiers(before: dict[str, Any], siren: str, siret: str) -> dict[str, str | None]:
+    """The SIREN and SIRET to propose, as ActorEdit fields: both as typed when either
+    changed (the store checks them together), with the ones the form showed, which they
+    replace (the actor's other SIRETs stay); none otherwise."""
     typed = (siren.strip(), siret.strip())
     if typed == (before["siren"], before["siret"]):
-        return None, None
+        return {}
     if before["siren"] and typed == ("", ""):
         raise InputError(
             "siren: the SIREN of a profile can be corrected but not removed; type the right "
             "9 digits (the company's Kbis or annuaire-entreprises.data.gouv.fr has them)",
             field="siren",
         )
-    return typed[0] or None, typed[1] or None
+    return {
+        "siren": typed[0] or None, "siret": typed[1] or None,
+        "replaces_siren": before["siren"] or None, "replaces_siret": before["siret"] or None,
+    }  # fmt: skip
 
 
 @router.post("/actors/{actor_id}/edit", response_class=HTMLResponse)
@@ -185,7 +190,7 @@ def edit_submit(
         place = resolve_place(
             referential, f.territory_id, f.commune, field="commune", required=False
         )
-        siren, siret = _identifiers(before, f.siren, f.siret)
+        identifiers = _identifiers(before, f.siren, f.siret)
         edit = ActorEdit(
             name=_changed(before["name"], f.name.strip()),
             type=_changed(before["type"], f.type) and ActorType(f.type),
@@ -194,7 +199,7 @@ def edit_submit(
             website=_changed(before["website"], f.website.strip()),
             description_fr=_changed(before["description_fr"], f.description_fr.strip()),
             description_en=_changed(before["description_en"], f.description_en.strip()),
-            siren=siren, siret=siret,
+            **identifiers,
         )  # fmt: skip
         with unit_of_work(engine) as write:
             propose_actor_edit(write, actor_id, edit, by=user, referential=referential)
