@@ -7,7 +7,9 @@ fixed number of statements, however many are asked:
 1. the actors holding one of the SIRENs given (one statement);
 2. the actors whose name or an alias contains a distinctive word of one of the
    names (one statement for all the words; the search index narrows it first:
-   FTS5 trigrams on SQLite, pg_trgm on PostgreSQL);
+   FTS5 trigrams on SQLite, pg_trgm on PostgreSQL), at most ``WORD_LIMIT`` per
+   word, the likeliest first: a name or alias equal to a name asked, then the
+   shortest names;
 3. the words no actor's name contains are corrected against the vocabulary of
    actor names (typos: "Euratechnology" -> "euratechnologi"), and step 2 runs
    once more for the corrections (at most two statements).
@@ -20,11 +22,25 @@ actor's name and aliases), closer when in the same commune or département.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
-from sqlalchemy import ColumnElement, Connection, Integer, column, exists, or_, select, text
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    bindparam,
+    case,
+    column,
+    exists,
+    func,
+    or_,
+    select,
+    text,
+)
 
 from cartotech.domain.validation import clean_identifiers
 from cartotech.geo import Referential
@@ -37,6 +53,9 @@ __all__ = ["DuplicateCandidate", "DuplicateQuery", "likely_duplicates", "likely_
 
 # The shortest word searched: the search index works on trigrams.
 MIN_WORD = 3
+# The most actors read for one word (the public form searches what a visitor types: a
+# word many names share must not bring them all): the likeliest ones, see _closest_with.
+WORD_LIMIT = 50
 # Words too common in organisation names to find a duplicate by.
 _COMMON_WORDS = {
     "sas", "sasu", "sarl", "eurl", "scop", "the", "les", "des", "and", "pour", "group",
@@ -100,30 +119,51 @@ def _search_text_has_any(conn: Connection, words: Sequence[str]) -> ColumnElemen
     """The actor's folded search text contains one of ``words``, as the search index
     answers it (store.search matches *all* the words of a query; this, *any*)."""
     if conn.dialect.name == "sqlite":
-        # Folded words are [0-9a-z] only: nothing to escape inside the quotes.
-        match = " OR ".join(f'"{w}"' for w in words)
+        # Folded words are [0-9a-z] only: nothing to escape inside the quotes. Unique: a
+        # statement holds one such match per word searched.
+        match: BindParameter[str] = bindparam(
+            "match", " OR ".join(f'"{w}"' for w in words), unique=True
+        )
         fts = text("SELECT rowid FROM actor_fts WHERE actor_fts MATCH :match")
-        return actors.c.id.in_(fts.bindparams(match=match).columns(column("rowid", Integer)))
+        return actors.c.id.in_(fts.bindparams(match).columns(column("rowid", Integer)))
     return or_(*(actors.c.search_text.contains(w, autoescape=True) for w in words))
 
 
-def _find(conn: Connection, words: set[str], actor_ids: set[int], known: dict[int, _Known]) -> None:
-    """Add to ``known`` the actors whose name or an alias contains one of ``words``, and
-    the actors ``actor_ids``; one statement."""
-    if not words and not actor_ids:
-        return
-    ordered = sorted(words)
-    wanted: list[ColumnElement[bool]] = []
-    if ordered:
-        in_name = or_(*(actors.c.name_norm.contains(w, autoescape=True) for w in ordered))
-        # Correlated: only the aliases of the actors the index found are read (under
-        # another name: the statement joins every alias of those actors too).
-        alias = actor_aliases.alias("matched_alias")
-        in_alias = or_(*(alias.c.alias_norm.contains(w, autoescape=True) for w in ordered))
-        aliased = exists().where(alias.c.actor_id == actors.c.id, in_alias)
-        wanted.append(_search_text_has_any(conn, ordered) & (in_name | aliased))
+def _name_or_alias(
+    condition: Callable[[ColumnElement[str]], ColumnElement[bool]],
+) -> ColumnElement[bool]:
+    """``condition`` holds for the actor's folded name or one of its folded aliases."""
+    # Under another name: the statement also joins every alias of the actors found.
+    alias = actor_aliases.alias()
+    aliased = exists().where(alias.c.actor_id == actors.c.id, condition(alias.c.alias_norm))
+    return condition(actors.c.name_norm) | aliased
+
+
+def _closest_with(conn: Connection, word: str, names: set[str]) -> Select[tuple[int]]:
+    """The ids of the ``WORD_LIMIT`` actors whose name or an alias contains ``word`` that
+    most likely are one of ``names`` (the folded names it was taken from): a name or
+    alias equal to one of them first, then the shortest names."""
+    has_word = _name_or_alias(lambda form: form.contains(word, autoescape=True))
+    named = _name_or_alias(lambda form: form.in_(sorted(names)))
+    return (
+        select(actors.c.id)
+        .where(_search_text_has_any(conn, [word]), has_word)
+        .order_by(case((named, 0), else_=1), func.length(actors.c.name_norm), actors.c.id)
+        .limit(WORD_LIMIT)
+    )
+
+
+def _find(
+    conn: Connection, words: dict[str, set[str]], actor_ids: set[int], known: dict[int, _Known]
+) -> None:
+    """Add to ``known`` the actors ``actor_ids`` and, for each of ``words`` (each with the
+    folded names it was taken from), the ``WORD_LIMIT`` actors whose name or an alias
+    contains it most likely to be one of those names; one statement."""
+    wanted = [actors.c.id.in_(_closest_with(conn, w, words[w])) for w in sorted(words)]
     if actor_ids:
         wanted.append(actors.c.id.in_(sorted(actor_ids)))
+    if not wanted:
+        return
     rows = conn.execute(
         select(
             actors.c.id, actors.c.key, actors.c.name, actors.c.type, actors.c.territory_id,
@@ -199,6 +239,15 @@ def _candidates(
     return out[:limit]
 
 
+def _names_by_word(words: list[set[str]], names: list[str]) -> dict[str, set[str]]:
+    """Each word searched, with the folded names of the queries it belongs to."""
+    found: dict[str, set[str]] = {}
+    for query_words, name in zip(words, names, strict=True):
+        for word in query_words:
+            found.setdefault(word, set()).add(name)
+    return found
+
+
 def likely_duplicates_of(
     conn: Connection,
     queries: Sequence[DuplicateQuery],
@@ -209,18 +258,20 @@ def likely_duplicates_of(
 ) -> list[list[DuplicateCandidate]]:
     """For each of ``queries`` (in order), the actors that may be that organisation, best
     first; a fixed number of statements however many queries (see the module docstring)."""
-    words = [_words(q.name) if normalize_name(q.name or "") else set() for q in queries]
+    names = [normalize_name(q.name or "") for q in queries]
+    words = [_words(q.name) if name else set() for q, name in zip(queries, names, strict=True)]
     sirens = [clean_identifiers(q.siren, None)[0] if q.siren else None for q in queries]
     holders = _same_siren(conn, {s for s in sirens if s})
     known: dict[int, _Known] = {}
-    searched: set[str] = set().union(*words)
+    searched = _names_by_word(words, names)
     _find(conn, searched, set().union(*holders.values()), known)
     unmatched = {w for w in searched if not any(a.contains((w,)) for a in known.values())}
     if unmatched:
         vocabulary = vocabulary_of(conn)
         corrections = {w: _usable(vocabulary.correct(w)) for w in sorted(unmatched)}
-        _find(conn, set().union(*corrections.values()) - searched, set(), known)
         words = [ws.union(*(corrections.get(w, set()) for w in ws)) for ws in words]
+        corrected = _names_by_word(words, names)
+        _find(conn, {w: corrected[w] for w in corrected.keys() - searched.keys()}, set(), known)
     return [
         _candidates(query, query_words, holders.get(siren or "", set()), known, referential,
                     limit=limit, min_score=min_score)

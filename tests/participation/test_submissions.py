@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Engine, select
 
-from cartotech.domain import ActorType
+from cartotech.domain import ActorRecord, ActorType, SourceKind, SourceRecord
 from cartotech.domain.participation import (
     ActorEdit,
     ActorSubmission,
@@ -25,12 +25,15 @@ from cartotech.domain.participation_errors import (
 )
 from cartotech.errors import InputError
 from cartotech.geo import Referential
+from cartotech.normalize import slugify
 from cartotech.store import ActorQuery, get_actor, search_actors, unit_of_work
 from cartotech.store.accounts import find_user_by_email
+from cartotech.store.actors import upsert_actor
 from cartotech.store.audit import audit_trail
-from cartotech.store.duplicates import likely_duplicates
+from cartotech.store.duplicates import WORD_LIMIT, likely_duplicates
 from cartotech.store.moderation import accept_submission, merge_submission, reject_submission
 from cartotech.store.schema import actor_identifiers, submissions
+from cartotech.store.sources import ensure_source
 from cartotech.store.submissions import (
     claim_actor,
     get_submission,
@@ -168,6 +171,32 @@ def test_is_this_you_finds_the_directory_actor(
     assert longer[0].actor_id == euratech
     assert "same commune" in longer[0].reasons
     assert unrelated == []
+
+
+# SHARED_WORDS: the two words of many actors' names (3 * WORD_LIMIT of them, created
+# first), and the whole name of one more, created last: the one a visitor typing these
+# words means.
+SHARED_WORDS = "Zephyrine Quorvex"
+
+
+def test_is_this_you_reads_at_most_word_limit_actors_per_word_the_likeliest_first(
+    directory_engine: Engine, referential: Referential
+) -> None:
+    source = SourceRecord(key="test-shared-words", kind=SourceKind.CURATED, title="Test")
+    names = [f"{SHARED_WORDS} Atelier {n}" for n in range(3 * WORD_LIMIT)] + [SHARED_WORDS]
+    with unit_of_work(directory_engine) as conn:
+        source_id, _ = ensure_source(conn, source)
+        for name in names:
+            record = ActorRecord(key=slugify(name), name=name, type=ActorType.COMPANY,
+                                 source_key=source.key)  # fmt: skip
+            upsert_actor(conn, record, source_id, referential)
+    with directory_engine.connect() as conn:
+        considered = likely_duplicates(
+            conn, SHARED_WORDS, referential=referential, limit=len(names), min_score=0
+        )
+        shown = likely_duplicates(conn, SHARED_WORDS, referential=referential)
+    assert len(considered) <= 2 * WORD_LIMIT  # two words
+    assert shown[0].actor_id == actor_id(directory_engine, slugify(SHARED_WORDS))
 
 
 def test_reject_needs_a_reason_and_only_moderators_decide(
