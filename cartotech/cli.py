@@ -304,7 +304,6 @@ def ingest(
     from cartotech.press import ingest_paths
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    # ingest_paths loads the extraction models when the first article needs them.
     with (
         _store(db) as engine,
         Progress(*columns, console=console, transient=True, disable=as_json) as bar,
@@ -314,9 +313,14 @@ def ingest(
         def progress(done: int, total: int, path: Path) -> None:
             bar.update(task, completed=done, total=total, description=path.name[:40])
 
+        def loading() -> None:
+            # When the first article needs them: the bar would stand still for seconds.
+            bar.update(task, description="Loading the extraction models…", refresh=True)
+
         report = ingest_paths(
-            engine, paths, progress=progress, max_bytes=get_settings().max_import_bytes
-        )
+            engine, paths, progress=progress, on_model_load=loading,
+            max_bytes=get_settings().max_import_bytes,
+        )  # fmt: skip
     if as_json:
         _print_json(report.as_dict())
         return

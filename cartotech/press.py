@@ -142,12 +142,17 @@ class _LoadedOnFirstUse:
     loaded (a few seconds) only when an article needs it: a run whose files
     were all finished before loads nothing."""
 
-    def __init__(self, actors: Sequence[ActorCandidate]) -> None:
+    def __init__(
+        self, actors: Sequence[ActorCandidate], on_load: Callable[[], None] | None = None
+    ) -> None:
         self.actors = actors
+        self.on_load = on_load
         self.loaded: ArticleExtractor | None = None
 
     def extract(self, text: str, lang: str, published: str | None) -> ArticleExtraction:
         if self.loaded is None:
+            if self.on_load is not None:
+                self.on_load()
             self.loaded = load_extractor(self.actors)
         return self.loaded.extract(text, lang, published)
 
@@ -155,7 +160,10 @@ class _LoadedOnFirstUse:
 class _Run:
     """One ingestion: the indexes it keeps in memory and its report."""
 
-    def __init__(self, engine: Engine, extractor: ArticleExtractor | None, max_bytes: int) -> None:
+    def __init__(
+        self, engine: Engine, extractor: ArticleExtractor | None, max_bytes: int,
+        on_model_load: Callable[[], None] | None = None,
+    ) -> None:  # fmt: skip
         self.engine = engine
         self.max_bytes = max_bytes
         self.report = IngestReport()
@@ -164,7 +172,9 @@ class _Run:
             # Read once: the resolver's index and the default extractor's gazetteer.
             candidates = actor_candidates(conn)
         self.actors = ActorIndex(candidates)
-        self.extractor = extractor if extractor is not None else _LoadedOnFirstUse(candidates)
+        self.extractor = (
+            extractor if extractor is not None else _LoadedOnFirstUse(candidates, on_model_load)
+        )
         self.parameters = story_parameters(self.stories)
 
     def file(self, path: Path) -> None:
@@ -219,6 +229,7 @@ def ingest_paths(
     extractor: ArticleExtractor | None = None,
     progress: Progress | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    on_model_load: Callable[[], None] | None = None,
 ) -> IngestReport:
     """Ingest the articles under ``paths`` (files and folders) into the store.
 
@@ -226,13 +237,14 @@ def ingest_paths(
     (same path, size, modification time and bytes) are skipped. Re-running
     on the same files changes no row. ``extractor`` defaults to the real one,
     its gazetteer fed with the store's actors, loaded when the first article
-    needs it; tests pass the one they already loaded.
+    needs it (``on_model_load`` is called just before, for the caller to say
+    so: it takes a few seconds); tests pass the one they already loaded.
     """
     if not is_migrated(engine):
         init_database(engine)
     else:
         migrate(engine)  # a store made before the press tables gets them
-    run = _Run(engine, extractor, max_bytes)
+    run = _Run(engine, extractor, max_bytes, on_model_load)
     inputs = list(iter_input_files(paths))
     for position, item in enumerate(inputs, 1):
         if isinstance(item, BadInput):

@@ -9,11 +9,13 @@ once per command.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from cartotech.cli import app
@@ -40,6 +42,24 @@ def test_ingest_prints_a_summary_and_the_bad_inputs(loaded_store_url: str, artic
     assert "documents new" in result.stdout
     assert "1 bad inputs" in result.stdout
     assert "empty.txt" in result.stdout
+
+
+def test_ingest_says_when_it_loads_the_extraction_models(
+    monkeypatch: pytest.MonkeyPatch, loaded_store_url: str, articles: Path
+) -> None:
+    # A terminal, where the progress bar shows (it leaves nothing in a pipe's output).
+    terminal = io.StringIO()
+    monkeypatch.setattr("cartotech.cli.console", Console(file=terminal, force_terminal=True))
+    first = runner.invoke(app, ["ingest", str(articles), "--db", loaded_store_url])
+    assert first.exit_code == 0, first.output
+    assert "Loading the extraction models" in terminal.getvalue()
+    terminal.seek(0)
+    terminal.truncate()
+    # Every file done before: no model to load, nothing said about it.
+    again = runner.invoke(app, ["ingest", str(articles), "--db", loaded_store_url])
+    assert again.exit_code == 0, again.output
+    assert "files skipped" in terminal.getvalue()
+    assert "Loading the extraction models" not in terminal.getvalue()
 
 
 def test_ingest_json_then_again_skips_every_file(loaded_store_url: str, articles: Path) -> None:
