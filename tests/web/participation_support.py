@@ -103,6 +103,11 @@ def smtp_server() -> Iterator[SmtpServer]:
         controller.stop()
 
 
+def unreachable_smtp(inbox: Inbox) -> SmtpServer:
+    """A mail server address where nothing listens (sending fails), sharing ``inbox``."""
+    return SmtpServer("127.0.0.1", free_port(), inbox)
+
+
 @dataclass
 class ParticipationSite:
     app: FastAPI

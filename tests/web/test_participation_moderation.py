@@ -54,6 +54,7 @@ from tests.web.participation_support import (
     ParticipationSite,
     SmtpServer,
     open_participation_site,
+    unreachable_smtp,
 )
 
 smtp = participation_support.smtp
@@ -202,7 +203,7 @@ def test_a_rejection_email_that_fails_leaves_the_rejection_and_says_so(
     smtp: SmtpServer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    closed = SmtpServer("127.0.0.1", free_port(), smtp.inbox)  # nothing listens there
+    closed = unreachable_smtp(smtp.inbox)
     with open_participation_site(request, tmp_path_factory, "sqlite", closed) as site:
         (number,) = queue_up(site, [PENDING[1]])
         moderator = site.moderator_client()
@@ -328,7 +329,7 @@ def test_an_expired_invitation_is_sent_again_and_only_the_new_link_works(
 def test_an_invitation_whose_email_failed_is_sent_again_once_mail_works(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer
 ) -> None:
-    closed = SmtpServer("127.0.0.1", free_port(), smtp.inbox)  # nothing listens there
+    closed = unreachable_smtp(smtp.inbox)
     address = "invited-while-mail-failed@queue.example"  # this test's own: the inbox is shared
     with open_participation_site(request, tmp_path_factory, "sqlite", closed) as site:
         (number,) = queue_up(site, [replace(PENDING[5], contact_email=address)])
@@ -352,7 +353,7 @@ def test_a_resend_whose_email_fails_says_so_and_the_earlier_link_still_works(
     smtp: SmtpServer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    closed = SmtpServer("127.0.0.1", free_port(), smtp.inbox)  # nothing listens there
+    closed = unreachable_smtp(smtp.inbox)
     address = "resend-fails@queue.example"
     with open_participation_site(request, tmp_path_factory, "sqlite", closed) as site:
         (number,) = queue_up(site, [replace(PENDING[1], contact_email=address)])

@@ -21,7 +21,6 @@ from cartotech.store import unit_of_work
 from cartotech.store.schema import actor_identifiers, actors, sources, submissions
 from cartotech.store.submissions import present_organisation, verify_submission
 from tests.conftest import BACKENDS
-from tests.pgcluster import free_port
 from tests.web import participation_support
 from tests.web.auth_support import csrf_of
 from tests.web.participation_support import (
@@ -31,6 +30,7 @@ from tests.web.participation_support import (
     SmtpServer,
     open_participation_site,
     post_form,
+    unreachable_smtp,
 )
 
 smtp = participation_support.smtp
@@ -393,7 +393,7 @@ def test_production_without_smtp_says_so_and_counts_nothing(
 def test_an_invitation_that_cannot_be_sent_is_said_to_the_moderator(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, smtp: SmtpServer
 ) -> None:
-    closed = SmtpServer("127.0.0.1", free_port(), smtp.inbox)  # nothing listens there
+    closed = unreachable_smtp(smtp.inbox)
     with open_participation_site(request, tmp_path_factory, "sqlite", closed) as site:
         with unit_of_work(site.engine) as conn:
             receipt = present_organisation(
